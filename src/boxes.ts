@@ -1,0 +1,20 @@
+/** One kind of box a fiche may contain, with the title it prints under. */
+export interface BoxKind {
+  title: string;
+  /** Whether the box needs a label in brackets, e.g. the collectivité of an exemple. */
+  label: 'required' | 'optional';
+  /** What the label stands for, in messages. */
+  labelMeaning?: string;
+}
+
+/** The closed list of boxes (`:::name`) a fiche may use; any other name is an error. */
+export const BOXES: Record<string, BoxKind> = {
+  'chiffres-cles': { title: 'Chiffres clés', label: 'optional' },
+  exemple: { title: 'Exemple', label: 'required', labelMeaning: 'la collectivité, ex. « :::exemple[Mouans-Sartoux (Alpes-Maritimes)] »' },
+  'a-retenir': { title: 'À retenir', label: 'optional' },
+  'pour-aller-plus-loin': { title: 'Pour aller plus loin', label: 'optional' },
+  contacts: { title: 'Contacts', label: 'optional' },
+};
+
+/** The inline directives a fiche may use. */
+export const INLINE_DIRECTIVES = ['fiche'] as const;

@@ -1,0 +1,117 @@
+import path from 'node:path';
+import { Command, CommanderError, Option } from 'commander';
+import { build } from '../build.js';
+import { check } from '../check.js';
+import { KitessError, SourceError } from '../errors.js';
+import { formatReport } from '../report.js';
+import { VERSION } from '../version.js';
+
+const controller = new AbortController();
+let interrupted = false;
+process.on('SIGINT', () => {
+  if (interrupted) process.exit(130);
+  interrupted = true;
+  process.stderr.write('\nInterruption demandée : fermeture du navigateur…\n');
+  controller.abort();
+});
+process.on('SIGTERM', () => controller.abort());
+
+function fail(error: unknown, json: boolean): never {
+  if (error instanceof SourceError) {
+    if (json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+    else process.stderr.write(`${formatReport(error.diagnostics)}\n${error.message}\n`);
+  } else if (error instanceof KitessError) {
+    if (json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
+    else process.stderr.write(`kitess : ${error.message}\n`);
+  } else {
+    process.stderr.write(`kitess : erreur interne : ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exit(70);
+  }
+  process.exit(error.exitCode);
+}
+
+const program = new Command();
+program
+  .name('kitess')
+  .description('Construit les kits ESS : des fiches Markdown aux PDF (fiches seules et livrets).')
+  .version(VERSION, '-V, --version', 'affiche la version')
+  .helpOption('-h, --help', "affiche l'aide")
+  .addHelpCommand(false)
+  .showHelpAfterError("(kitess --help pour l'aide)")
+  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .exitOverride();
+
+const sheetsOption = () => new Option('--sheets <dossier>', 'dossier des kits').default('sheets');
+const browserOption = () => new Option('--browser <chemin>', 'exécutable Chromium ou Chrome à utiliser');
+const concurrencyOption = () =>
+  new Option('--concurrency <n>', 'pages imprimées en même temps').argParser((v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'kitess.concurrency', `--concurrency attend un entier positif, trouvé « ${v} »`);
+    return n;
+  });
+
+program
+  .command('build')
+  .description('construit les PDF des kits dans dist/ (tous les kits, ou ceux nommés)')
+  .argument('[kits...]', 'kits à construire (communes, departements, regions)')
+  .addOption(sheetsOption())
+  .option('--out <dossier>', 'dossier de sortie', 'dist')
+  .addOption(browserOption())
+  .addOption(concurrencyOption())
+  .option('--timings', 'affiche le temps passé dans chaque étape')
+  .option('-q, --quiet', "n'affiche que les erreurs")
+  .helpOption('-h, --help', "affiche l'aide")
+  .action(async (kits: string[], opts) => {
+    try {
+      const result = await build({
+        sheetsDir: path.resolve(opts.sheets),
+        outDir: path.resolve(opts.out),
+        kits,
+        browserPath: opts.browser,
+        concurrency: opts.concurrency,
+        signal: controller.signal,
+        log: opts.quiet ? undefined : (m) => process.stdout.write(`${m}\n`),
+      });
+      const warnings = result.warnings.filter((d) => d.severity === 'avertissement');
+      if (warnings.length > 0 && !opts.quiet) process.stderr.write(`${formatReport(warnings)}\n`);
+      if (opts.timings) process.stdout.write(`${result.timings.format()}\n`);
+    } catch (error) {
+      fail(error, false);
+    }
+  });
+
+program
+  .command('check')
+  .description('vérifie les sources sans imprimer (ou en imprimant avec --pages)')
+  .argument('[kits...]', 'kits à vérifier (tous par défaut)')
+  .addOption(sheetsOption())
+  .option('--pages', 'imprime les fiches et signale celles qui dépassent leur budget de pages')
+  .option('--strict', 'échoue aussi sur les avertissements')
+  .addOption(new Option('--format <format>', 'format du rapport').choices(['texte', 'json']).default('texte'))
+  .addOption(browserOption())
+  .addOption(concurrencyOption())
+  .helpOption('-h, --help', "affiche l'aide")
+  .action(async (kits: string[], opts) => {
+    const json = opts.format === 'json';
+    try {
+      const result = await check({ sheetsDir: path.resolve(opts.sheets), kits, pages: opts.pages, browserPath: opts.browser, concurrency: opts.concurrency, signal: controller.signal });
+      const errors = result.diagnostics.filter((d) => d.severity === 'erreur').length;
+      const warnings = result.diagnostics.length - errors;
+      if (json) {
+        process.stdout.write(`${JSON.stringify({ diagnostics: result.diagnostics, pages: result.pages, errors, warnings }, null, 2)}\n`);
+      } else {
+        if (opts.pages) for (const p of result.pages) process.stdout.write(`${p.file}  ${p.pages} page${p.pages > 1 ? 's' : ''} / ${p.budget}\n`);
+        process.stdout.write(`${formatReport(result.diagnostics)}\n`);
+      }
+      process.exit(errors > 0 || (opts.strict && warnings > 0) ? 1 : 0);
+    } catch (error) {
+      fail(error, json);
+    }
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
+  fail(error, false);
+}

@@ -1,0 +1,137 @@
+import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { z } from 'zod';
+import type { Diagnostic } from '../errors.js';
+
+/** Where a YAML text sits in its file: the frontmatter of a fiche starts below its `---` line. */
+export interface YamlPlace {
+  file: string;
+  /** 1-based line of the file where the YAML text's first line is. */
+  firstLine: number;
+}
+
+/** The result of validating YAML: the typed value, or positioned diagnostics. */
+export type YamlResult<T> = { ok: true; value: T; doc: Document; lines: LineCounter } | { ok: false; diagnostics: Diagnostic[] };
+
+const EXPECTED: Record<string, string> = {
+  string: 'un texte',
+  number: 'un nombre',
+  int: 'un nombre entier',
+  boolean: 'oui ou non (true/false)',
+  array: 'une liste',
+  object: 'un ensemble de champs',
+};
+
+function describe(value: unknown): string {
+  if (value === null) return 'une valeur vide';
+  if (Array.isArray(value)) return 'une liste';
+  if (typeof value === 'number') return Number.isInteger(value) ? `le nombre ${value}` : `le nombre ${value}`;
+  if (typeof value === 'string') return `le texte « ${value.length > 40 ? `${value.slice(0, 40)}…` : value} »`;
+  if (typeof value === 'boolean') return `la valeur ${value}`;
+  if (typeof value === 'object') return 'un ensemble de champs';
+  return String(value);
+}
+
+function fieldName(path: PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p + 1}]` : String(p))).join('.').replace(/\.\[/g, '[');
+}
+
+function valueAt(data: unknown, path: PropertyKey[]): unknown {
+  let v: any = data;
+  for (const p of path) v = v == null ? undefined : v[p as any];
+  return v;
+}
+
+/** Phrases a zod issue in French: what was found, what was expected. */
+function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyPath?: PropertyKey[] } {
+  const name = fieldName(issue.path);
+  const value = valueAt(data, issue.path);
+  switch (issue.code) {
+    case 'invalid_type': {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (value === undefined) return { message: `champ « ${name} » manquant : ${expected} est attendu` };
+      return { message: `« ${name} » vaut ${describe(value)} : ${expected} est attendu` };
+    }
+    case 'unrecognized_keys': {
+      const key = issue.keys[0]!;
+      const where = name ? ` dans « ${name} »` : '';
+      return { message: `champ inconnu « ${key} »${where} : vérifiez son orthographe`, keyPath: [...issue.path, key] };
+    }
+    case 'too_small':
+      if (issue.origin === 'string') return { message: `« ${name} » est vide : un texte est attendu` };
+      if (issue.origin === 'array') return { message: `« ${name} » : ${issue.message.startsWith('au moins') ? issue.message : `au moins ${issue.minimum} élément(s) attendu(s)`}` };
+      return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au moins ${issue.minimum} est attendue` };
+    case 'too_big':
+      return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au plus ${issue.maximum} est attendue` };
+    case 'invalid_value':
+      return { message: `« ${name} » vaut ${describe(value)} : valeurs admises ${issue.values.map((v) => `« ${String(v)} »`).join(', ')}` };
+    default:
+      return { message: `« ${name} » vaut ${describe(value)} : ${issue.message}` };
+  }
+}
+
+function nodeAt(doc: Document, path: PropertyKey[]): { node: Node | null; key: boolean } {
+  const last = path[path.length - 1];
+  const parentPath = path.slice(0, -1) as (string | number)[];
+  const parent = parentPath.length ? doc.getIn(parentPath, true) : doc.contents;
+  if (isMap(parent) && typeof last === 'string') {
+    const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === last);
+    if (pair && pair.value) return { node: pair.value as Node, key: false };
+    if (pair && isScalar(pair.key)) return { node: pair.key as Node, key: true };
+  }
+  const direct = doc.getIn(path as (string | number)[], true);
+  if (direct && typeof direct === 'object' && 'range' in (direct as object)) return { node: direct as Node, key: false };
+  return { node: (parent as Node) ?? null, key: false };
+}
+
+/** Phrases a YAML syntax error in French, with the usual fix. */
+function yamlErrorMessage(code: string, message: string): string {
+  if (code === 'DUPLICATE_KEY') return 'champ en double : chaque champ ne doit apparaître qu\'une fois';
+  if (/Nested mappings|Implicit map keys|mapping values/i.test(message) || code === 'BLOCK_AS_IMPLICIT_KEY') {
+    return 'deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets, ex. title: "ESS : de quoi parle-t-on ?"';
+  }
+  if (code === 'BAD_INDENT' || /indent/i.test(message)) return 'indentation inattendue : les champs d\'un même niveau doivent être alignés (espaces, pas de tabulation)';
+  if (code === 'TAB_AS_INDENT') return 'tabulation dans l\'indentation : des espaces sont attendus';
+  return `YAML illisible : ${message.split('\n')[0]}`;
+}
+
+/**
+ * Parses YAML and validates it against a schema; every problem becomes a diagnostic
+ * at the file's line and column, phrased in French.
+ */
+export function validateYaml<S extends z.ZodType>(source: string, schema: S, place: YamlPlace, rule: string): YamlResult<z.output<S>> {
+  const lines = new LineCounter();
+  const doc = parseDocument(source, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const at = (offset: number) => {
+    const pos = lines.linePos(Math.max(0, offset));
+    return { line: pos.line + place.firstLine - 1, column: pos.col };
+  };
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      diagnostics: doc.errors.map((e) => ({
+        file: place.file,
+        ...at(e.pos[0]),
+        severity: 'erreur' as const,
+        message: yamlErrorMessage(e.code, e.message),
+        rule: 'yaml-syntaxe',
+      })),
+    };
+  }
+  const data = doc.toJS();
+  const result = schema.safeParse(data ?? {});
+  if (result.success) return { ok: true, value: result.data, doc, lines };
+  const diagnostics = result.error.issues.map((issue) => {
+    const { message, keyPath } = phrase(issue, data);
+    const { node } = nodeAt(doc, keyPath ?? issue.path);
+    const offset = node?.range?.[0] ?? 0;
+    return { file: place.file, ...at(offset), severity: 'erreur' as const, message, rule };
+  });
+  return { ok: false, diagnostics };
+}
+
+/** Line and column of the value at `path` in a validated document, for later checks. */
+export function positionOf(result: { doc: Document; lines: LineCounter }, path: (string | number)[], firstLine: number) {
+  const { node } = nodeAt(result.doc, path);
+  const pos = result.lines.linePos(node?.range?.[0] ?? 0);
+  return { line: pos.line + firstLine - 1, column: pos.col };
+}

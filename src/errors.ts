@@ -1,0 +1,68 @@
+/** Severity of a diagnostic: an error stops the build, a warning does not (unless --strict). */
+export type Severity = 'erreur' | 'avertissement';
+
+/** A positioned message about a source file, in French, like a compiler's. */
+export interface Diagnostic {
+  /** Path of the file, relative to the working directory when possible. */
+  file: string;
+  line: number;
+  column: number;
+  severity: Severity;
+  /** What was found and what was expected, in French. */
+  message: string;
+  /** Stable identifier of the rule that produced the message. */
+  rule: string;
+}
+
+/** Base class of every error kitess raises on purpose; `exitCode` is what the CLI exits with. */
+export class KitessError extends Error {
+  readonly exitCode: number = 4;
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+  /** A plain object for `--format json`. */
+  toJSON(): Record<string, unknown> {
+    return { name: this.name, message: this.message, exitCode: this.exitCode };
+  }
+}
+
+/** The sources have errors: the build stops before printing and writes nothing. */
+export class SourceError extends KitessError {
+  override readonly exitCode = 1;
+  constructor(readonly diagnostics: Diagnostic[]) {
+    const count = diagnostics.filter((d) => d.severity === 'erreur').length;
+    super(`${count} erreur${count > 1 ? 's' : ''} dans les sources : rien n'a été écrit.`);
+  }
+  override toJSON() {
+    return { ...super.toJSON(), diagnostics: this.diagnostics };
+  }
+}
+
+/** The command line is wrong (unknown kit, bad option value). */
+export class UsageError extends KitessError {
+  override readonly exitCode = 2;
+}
+
+/** No usable browser, or the browser failed to start. */
+export class BrowserError extends KitessError {
+  override readonly exitCode = 3;
+}
+
+/** Printing or assembling a PDF failed. */
+export class PrintError extends KitessError {
+  override readonly exitCode = 4;
+}
+
+/** The build was interrupted (Ctrl-C): nothing was written. */
+export class AbortedError extends KitessError {
+  override readonly exitCode = 130;
+  constructor() {
+    super('Construction interrompue : dist/ est resté tel quel.');
+  }
+}
+
+/** Throws AbortedError when the signal has fired. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new AbortedError();
+}

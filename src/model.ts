@@ -1,0 +1,59 @@
+import type { Root as HastRoot } from 'hast';
+import type { FicheMeta, KitConfig } from './config/schema.js';
+
+/** A source file as read from disk. */
+export interface SourceFile {
+  /** Path shown in messages, relative to the working directory. */
+  path: string;
+  absPath: string;
+  text: string;
+}
+
+/** Everything read from `sheets/<kit>/` before parsing. */
+export interface KitSource {
+  id: string;
+  dir: string;
+  config: SourceFile;
+  sheets: SourceFile[];
+}
+
+/** A line and column in a source file. */
+export interface Place {
+  line: number;
+  column: number;
+}
+
+/** A `:fiche[N]` cross-reference found in a fiche. */
+export interface FicheRef extends Place {
+  number: number;
+}
+
+/** An image a fiche uses, resolved inside the kit's folder. */
+export interface ImageRef extends Place {
+  src: string;
+  absPath: string;
+}
+
+/** One parsed and transformed fiche. */
+export interface Fiche {
+  number: number;
+  /** File name without extension, e.g. `07-commande-publique`. */
+  name: string;
+  source: SourceFile;
+  meta: FicheMeta;
+  /** Position of a frontmatter field, for later checks. */
+  placeOf(field: string): Place;
+  /** The fiche's body as HTML tree, before output-specific resolution. */
+  body: HastRoot;
+  refs: FicheRef[];
+  images: ImageRef[];
+}
+
+/** One parsed kit: its settings and its fiches, sorted by number. */
+export interface Kit {
+  id: string;
+  dir: string;
+  config: KitConfig;
+  configPath: string;
+  fiches: Fiche[];
+}

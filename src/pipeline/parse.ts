@@ -1,0 +1,142 @@
+import path from 'node:path';
+import type { Root as MdastRoot } from 'mdast';
+import rehypeStringify from 'rehype-stringify';
+import remarkDirective from 'remark-directive';
+import remarkFrontmatter from 'remark-frontmatter';
+import remarkGfm from 'remark-gfm';
+import remarkParse from 'remark-parse';
+import remarkRehype from 'remark-rehype';
+import { unified } from 'unified';
+import { VFile } from 'vfile';
+import { ficheSchema, kitSchema, type FicheMeta, type KitConfig } from '../config/schema.js';
+import { positionOf, validateYaml } from '../config/validate-yaml.js';
+import type { Diagnostic } from '../errors.js';
+import type { KitSource, Place, SourceFile } from '../model.js';
+import remarkBoxes from '../plugins/remark-boxes.js';
+import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
+import remarkImages from '../plugins/remark-images.js';
+import remarkStructure from '../plugins/remark-structure.js';
+import rehypeFigures from '../plugins/rehype-figures.js';
+import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
+import rehypeScopeIds from '../plugins/rehype-scope-ids.js';
+import rehypeTypography from '../plugins/rehype-typography.js';
+
+/** Builds the unified processor once per run: Markdown with GFM and boxes to an HTML tree. */
+export function createProcessor() {
+  return unified()
+    .use(remarkParse)
+    .use(remarkFrontmatter, ['yaml'])
+    .use(remarkGfm)
+    .use(remarkDirective)
+    .use(remarkStructure)
+    .use(remarkBoxes)
+    .use(remarkFicheRefs)
+    .use(remarkImages)
+    .use(remarkRehype, {
+      footnoteLabel: 'Notes',
+      footnoteLabelTagName: 'h2',
+      footnoteLabelProperties: { className: ['footnotes-title'] },
+      footnoteBackLabel: (n: number) => `Retour à l'appel de note ${n + 1}`,
+      footnoteBackContent: '↑',
+    })
+    .use(rehypeFigures)
+    .use(rehypeTypography)
+    .use(rehypeHyphenate)
+    .use(rehypeScopeIds)
+    .use(rehypeStringify)
+    .freeze();
+}
+
+/** The processor type, to pass it around. */
+export type Processor = ReturnType<typeof createProcessor>;
+
+/** A fiche after parsing: its frontmatter validated, its Markdown tree not yet transformed. */
+export interface ParsedFiche {
+  source: SourceFile;
+  name: string;
+  meta: FicheMeta;
+  placeOf(field: string): Place;
+  file: VFile;
+  tree: MdastRoot;
+}
+
+/** Converts VFile messages into diagnostics. */
+export function fileDiagnostics(file: VFile, displayPath: string): Diagnostic[] {
+  return file.messages.map((m) => ({
+    file: displayPath,
+    line: m.line ?? 1,
+    column: m.column ?? 1,
+    severity: m.fatal ? ('erreur' as const) : ('avertissement' as const),
+    message: m.reason,
+    rule: m.ruleId ?? 'kitess',
+  }));
+}
+
+/** Validates kit.yml against the kit schema; its id must be the folder's name. */
+export function parseKitConfig(source: KitSource): { config?: KitConfig; diagnostics: Diagnostic[] } {
+  const result = validateYaml(source.config.text, kitSchema, { file: source.config.path, firstLine: 1 }, 'kit-schema');
+  if (!result.ok) return { diagnostics: result.diagnostics };
+  const diagnostics: Diagnostic[] = [];
+  if (result.value.id !== source.id) {
+    diagnostics.push({
+      file: source.config.path,
+      ...positionOf(result, ['id'], 1),
+      severity: 'erreur',
+      message: `identifiant « ${result.value.id} » différent du dossier : « ${source.id} » est attendu`,
+      rule: 'kit-schema',
+    });
+  }
+  const seen = new Set<string>();
+  result.value.parts.forEach((part, i) => {
+    if (seen.has(part.id)) {
+      diagnostics.push({
+        file: source.config.path,
+        ...positionOf(result, ['parts', i, 'id'], 1),
+        severity: 'erreur',
+        message: `partie « ${part.id} » déclarée deux fois : un identifiant unique est attendu`,
+        rule: 'kit-schema',
+      });
+    }
+    seen.add(part.id);
+  });
+  return { config: result.value, diagnostics };
+}
+
+/** Parses one fiche: Markdown tree and validated frontmatter, with positions. */
+export function parseFiche(processor: Processor, source: SourceFile): { fiche?: ParsedFiche; diagnostics: Diagnostic[] } {
+  const file = new VFile({ path: source.absPath, value: source.text });
+  const tree = processor.parse(file) as MdastRoot;
+  const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
+  if (!yamlNode) {
+    return {
+      diagnostics: [
+        {
+          file: source.path,
+          line: 1,
+          column: 1,
+          severity: 'erreur',
+          message: 'en-tête YAML manquant : la fiche doit commencer par « --- », ses champs (number, title, part, summary, updated, sources) puis « --- »',
+          rule: 'en-tete-manquant',
+        },
+      ],
+    };
+  }
+  const firstLine = (yamlNode.position?.start.line ?? 1) + 1;
+  const result = validateYaml(yamlNode.value, ficheSchema, { file: source.path, firstLine }, 'fiche-schema');
+  if (!result.ok) return { diagnostics: result.diagnostics };
+  const name = path.basename(source.absPath, '.md');
+  const diagnostics: Diagnostic[] = [];
+  const placeOf = (field: string) => positionOf(result, field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), firstLine);
+  const fileNumber = Number(name.slice(0, 2));
+  if (fileNumber !== result.value.number) {
+    diagnostics.push({
+      file: source.path,
+      ...placeOf('number'),
+      severity: 'erreur',
+      message: `numéro ${result.value.number} différent de celui du nom de fichier : ${fileNumber} est attendu`,
+      rule: 'numero-fichier',
+    });
+  }
+  file.data.ficheNumber = result.value.number;
+  return { fiche: { source, name, meta: result.value, placeOf, file, tree }, diagnostics };
+}

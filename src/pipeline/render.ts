@@ -1,0 +1,209 @@
+import type { Element, ElementContent, Root } from 'hast';
+import { toHtml } from 'hast-util-to-html';
+import { h } from 'hastscript';
+import { visit } from 'unist-util-visit';
+import type { Fiche, Kit } from '../model.js';
+import { cssString, editionLabel, frenchDate } from '../text/format.js';
+import { frenchTypography } from '../text/typography.js';
+import { FONT_STYLESHEETS } from '../assets.js';
+import rehypeNowrapSpaces from '../plugins/rehype-nowrap-spaces.js';
+
+/** The origin under which the printer serves a document and its files; nothing else is reachable. */
+export const DOC_ORIGIN = 'https://kitess.invalid';
+
+/** One HTML document ready to print, with what the PDF's metadata needs. */
+export interface RenderedDoc {
+  html: string;
+  title: string;
+  subject: string;
+  keywords: string[];
+  /** The kit whose folder `/kit/` serves. */
+  kitDir: string;
+}
+
+/** Where each fiche starts in the booklet (page numbers from 1), when known. */
+export type StartPages = Map<number, number>;
+
+const CSP = [
+  "default-src 'none'",
+  `style-src ${DOC_ORIGIN} 'unsafe-inline'`,
+  `font-src ${DOC_ORIGIN}`,
+  `img-src ${DOC_ORIGIN} data:`,
+  "script-src 'none'",
+].join('; ');
+
+function partTitle(kit: Kit, fiche: Fiche): string {
+  return kit.config.parts.find((p) => p.id === fiche.meta.part)?.title ?? '';
+}
+
+/** The PDF file name of a fiche, relative to its kit's `fiches/` folder. */
+export function fichePdfName(fiche: Fiche): string {
+  return `${fiche.name}.pdf`;
+}
+
+function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, content: ElementContent[]): string {
+  const tree: Root = {
+    type: 'root',
+    children: [
+      { type: 'doctype' },
+      h('html', { lang: 'fr' }, [
+        h('head', [
+          h('meta', { charSet: 'utf-8' }),
+          h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
+          h('title', title),
+          ...FONT_STYLESHEETS.map((href) => h('link', { rel: 'stylesheet', href })),
+          h('link', { rel: 'stylesheet', href: '/templates/kitess.css' }),
+          h('style', `:root { --accent: ${kit.config.accent}; }\n${pageCss}`),
+        ]),
+        h('body', { className: [bodyClass] }, content),
+      ]),
+    ],
+  };
+  rehypeNowrapSpaces()(tree);
+  return toHtml(tree);
+}
+
+/** Text for CSS margin boxes and PDF bookmarks: narrow no-break spaces become plain no-break spaces. */
+export function plainSpaces(text: string): string {
+  return text.replace(/\u202F/g, '\u00A0');
+}
+
+/** Fills `:fiche[N]` placeholders: a link to the fiche's page in the booklet, or to its own PDF. */
+function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: StartPages): Root {
+  const tree = structuredClone(body);
+  visit(tree, 'element', (node: Element) => {
+    const cls = node.properties.className;
+    if (!Array.isArray(cls) || !cls.includes('fiche-ref')) return;
+    const number = Number(node.properties.dataFiche);
+    const target = kit.fiches.find((f) => f.number === number);
+    if (!target) return;
+    const label = frenchTypography(`fiche ${number} « ${target.meta.title} »`);
+    if (mode === 'booklet') {
+      node.properties.href = `#fiche-${number}`;
+      const page = starts.get(number);
+      node.children = [{ type: 'text', value: page ? `${label} (p.\u00A0${page})` : label }];
+    } else {
+      node.properties.href = new URL(fichePdfName(target), kit.config.baseUrl).href;
+      node.children = [{ type: 'text', value: label }];
+    }
+  });
+  return tree;
+}
+
+function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts: StartPages): Element {
+  const body = resolveRefs(kit, fiche.body, mode, starts);
+  const sources = fiche.meta.sources.map((s) =>
+    h('li', [frenchTypography(s.title), s.url ? [' — ', h('a', { href: s.url }, s.url)] : []]),
+  );
+  return h(
+    'article.fiche',
+    { id: `fiche-${fiche.number}`, style: mode === 'booklet' ? `page: fiche-${fiche.number}` : undefined, dataFiche: fiche.number },
+    [
+      h('header.fiche-header', [
+        h('p.fiche-kicker', [h('span.fiche-number', `Fiche n°\u00A0${fiche.number}`), ' · ', frenchTypography(partTitle(kit, fiche))]),
+        h('h1.fiche-title', frenchTypography(fiche.meta.title)),
+        h('p.fiche-summary', frenchTypography(fiche.meta.summary)),
+      ]),
+      h('div.fiche-body', body.children as ElementContent[]),
+      h('footer.fiche-sources', [
+        h('h2', 'Sources'),
+        h('ol', sources),
+        h('p.fiche-updated', `Fiche mise à jour le ${frenchDate(fiche.meta.updated)}.`),
+      ]),
+    ],
+  );
+}
+
+/** One margin box of the page: its text in the theme's sans-serif, in the kit's accent colour. */
+function marginBox(kit: Kit, position: string, content: string, weight = 600): string {
+  return `  @${position} { content: ${content}; font-family: 'Source Sans 3'; font-size: 8pt; font-weight: ${weight}; color: ${kit.config.accent}; }`;
+}
+
+function runningHeader(kit: Kit, fiche: Fiche): string {
+  return `${kit.config.title} · Fiche ${fiche.number}`;
+}
+
+/** The HTML of one fiche printed alone: its header, and a footer with page x/y and the edition. */
+export function renderFiche(kit: Kit, fiche: Fiche): RenderedDoc {
+  const edition = editionLabel(kit.config.edition);
+  const pageCss = `@page {
+${marginBox(kit, 'top-left', cssString(plainSpaces(runningHeader(kit, fiche))))}
+${marginBox(kit, 'top-right', cssString(plainSpaces(frenchTypography(fiche.meta.title))), 400)}
+${marginBox(kit, 'bottom-left', cssString(edition), 400)}
+${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(pages)')}
+}`;
+  const title = `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`;
+  return {
+    html: shell(kit, title, pageCss, 'doc-fiche', [ficheArticle(kit, fiche, 'single', new Map())]),
+    title,
+    subject: fiche.meta.summary,
+    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, partTitle(kit, fiche)],
+    kitDir: kit.dir,
+  };
+}
+
+function paragraphs(text: string): Element[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => h('p', frenchTypography(p.replace(/\s*\n\s*/g, ' '))));
+}
+
+function tocEntry(fiche: Fiche, page: number | undefined): Element {
+  return h('li.toc-entry', [
+    h('a', { href: `#fiche-${fiche.number}` }, [
+      h('span.toc-number', String(fiche.number)),
+      h('span.toc-title', frenchTypography(fiche.meta.title)),
+      h('span.toc-page', page ? String(page) : '–'),
+    ]),
+  ]);
+}
+
+/** The HTML of a kit's booklet: cover, édito, contents with start pages, every fiche, back cover. */
+export function renderBooklet(kit: Kit, starts: StartPages): RenderedDoc {
+  const c = kit.config;
+  const edition = editionLabel(c.edition);
+  const fichePages = kit.fiches
+    .map(
+      (f) => `@page fiche-${f.number} {
+${marginBox(kit, 'top-left', cssString(plainSpaces(runningHeader(kit, f))))}
+${marginBox(kit, 'top-right', cssString(plainSpaces(frenchTypography(f.meta.title))), 400)}
+}`,
+    )
+    .join('\n');
+  const pageCss = `@page {
+${marginBox(kit, 'bottom-left', cssString(edition), 400)}
+${marginBox(kit, 'bottom-right', 'counter(page)')}
+}
+${fichePages}`;
+  const toc = c.parts
+    .map((part) => ({ part, fiches: kit.fiches.filter((f) => f.meta.part === part.id) }))
+    .filter((g) => g.fiches.length > 0)
+    .map((g) => h('section.toc-part', [h('h3', frenchTypography(g.part.title)), h('ol.toc-list', g.fiches.map((f) => tocEntry(f, starts.get(f.number))))]));
+  const content: ElementContent[] = [
+    h('section.cover', [
+      h('p.cover-publisher', frenchTypography(c.publisher)),
+      h('div.cover-main', [h('h1.cover-title', c.title), h('p.cover-subtitle', frenchTypography(c.subtitle))]),
+      h('p.cover-edition', edition),
+    ]),
+    h('section.edito', [h('h2', 'Édito'), ...paragraphs(c.edito)]),
+    h('nav.toc', { ariaLabel: 'Sommaire' }, [h('h2', 'Sommaire'), ...toc]),
+    ...kit.fiches.map((f) => ficheArticle(kit, f, 'booklet', starts)),
+    h('section.back-cover', [
+      h('p.back-title', c.title),
+      h('p', frenchTypography(c.subtitle)),
+      h('p', frenchTypography(`${c.publisher}`)),
+      h('p', edition),
+      h('p', ['Chaque fiche est aussi publiée seule : ', h('a', { href: c.baseUrl }, c.baseUrl)]),
+    ]),
+  ];
+  const title = `${c.title} – ${c.subtitle}`;
+  return {
+    html: shell(kit, title, pageCss, 'doc-booklet', content),
+    title,
+    subject: `${c.subtitle}. ${edition}.`,
+    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
+    kitDir: kit.dir,
+  };
+}

@@ -1,0 +1,84 @@
+import type { Root as HastRoot } from 'hast';
+import type { KitConfig } from '../config/schema.js';
+import type { Diagnostic } from '../errors.js';
+import type { Fiche, Kit, KitSource } from '../model.js';
+import { fileDiagnostics, type ParsedFiche, type Processor } from './parse.js';
+
+/** Runs the Markdown transforms of one fiche and returns its HTML tree and references. */
+export async function transformFiche(processor: Processor, parsed: ParsedFiche): Promise<{ fiche: Fiche; diagnostics: Diagnostic[] }> {
+  const body = (await processor.run(parsed.tree, parsed.file)) as HastRoot;
+  const fiche: Fiche = {
+    number: parsed.meta.number,
+    name: parsed.name,
+    source: parsed.source,
+    meta: parsed.meta,
+    placeOf: parsed.placeOf,
+    body,
+    refs: parsed.file.data.ficheRefs ?? [],
+    images: parsed.file.data.images ?? [],
+  };
+  return { fiche, diagnostics: fileDiagnostics(parsed.file, parsed.source.path) };
+}
+
+/** Checks what only the whole kit can tell: unique numbers, known parts, existing cross-references. */
+export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const byNumber = new Map<number, Fiche>();
+  const parts = new Set(config.parts.map((p) => p.id));
+  for (const fiche of fiches) {
+    const first = byNumber.get(fiche.number);
+    if (first) {
+      diagnostics.push({
+        file: fiche.source.path,
+        ...fiche.placeOf('number'),
+        severity: 'erreur',
+        message: `numéro ${fiche.number} déjà pris par ${first.source.path} : un numéro unique est attendu`,
+        rule: 'numero-en-double',
+      });
+    } else byNumber.set(fiche.number, fiche);
+    if (!parts.has(fiche.meta.part)) {
+      diagnostics.push({
+        file: fiche.source.path,
+        ...fiche.placeOf('part'),
+        severity: 'erreur',
+        message: `partie « ${fiche.meta.part} » absente de kit.yml : ${[...parts].map((p) => `« ${p} »`).join(', ')} attendue`,
+        rule: 'partie-inconnue',
+      });
+    }
+  }
+  for (const fiche of fiches) {
+    for (const ref of fiche.refs) {
+      if (byNumber.has(ref.number)) continue;
+      diagnostics.push({
+        file: fiche.source.path,
+        line: ref.line,
+        column: ref.column,
+        severity: 'erreur',
+        message: `renvoi vers la fiche ${ref.number}, qui n'existe pas dans le kit « ${source.id} » : un numéro parmi ${[...byNumber.keys()].sort((a, b) => a - b).join(', ')} est attendu`,
+        rule: 'renvoi-inconnu',
+      });
+    }
+    if (fiche.meta.sources.length === 0) {
+      diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });
+    }
+    fiche.meta.sources.forEach((s, i) => {
+      if (s.url && !s.url.startsWith('https://')) {
+        diagnostics.push({
+          file: fiche.source.path,
+          ...fiche.placeOf(`sources.${i}.url`),
+          severity: 'avertissement',
+          message: `source « ${s.url} » non sécurisée : une adresse en https:// est attendue`,
+          rule: 'lien-non-https',
+        });
+      }
+    });
+  }
+  return diagnostics;
+}
+
+/** Assembles a kit from its config and fiches, sorted by part order then number. */
+export function makeKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Kit {
+  const order = new Map(config.parts.map((p, i) => [p.id, i]));
+  const sorted = [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
+  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: sorted };
+}

@@ -1,0 +1,28 @@
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import { visit } from 'unist-util-visit';
+import { diagnose } from './diagnose.js';
+
+/** Checks the outline and links of a fiche body: no `#` title, no skipped heading level, https links. */
+export default function remarkStructure() {
+  return (tree: Root, file: VFile) => {
+    let previous = 1;
+    visit(tree, (node) => {
+      if (node.type === 'heading') {
+        if (node.depth === 1) {
+          diagnose(file, node, "titre de niveau « # » dans le corps : le titre vient de l'en-tête, le corps commence au niveau « ## »", 'titre-niveau-1');
+        } else if (node.depth > previous + 1) {
+          const want = '#'.repeat(previous + 1);
+          diagnose(file, node, `niveau de titre sauté : « ${'#'.repeat(node.depth)} » après « ${'#'.repeat(previous)} », « ${want} » est attendu`, 'titre-saute');
+        }
+        previous = node.depth;
+      }
+      if (node.type === 'link' && !/^https:\/\//.test(node.url) && !node.url.startsWith('#') && !node.url.startsWith('mailto:')) {
+        diagnose(file, node, `lien « ${node.url} » non sécurisé : une adresse en https:// est attendue`, 'lien-non-https', 'avertissement');
+      }
+      if (node.type === 'html') {
+        diagnose(file, node, 'HTML brut ignoré : utilisez la syntaxe Markdown ou un encadré', 'html-brut');
+      }
+    });
+  };
+}

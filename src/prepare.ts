@@ -1,0 +1,57 @@
+import type { Diagnostic } from './errors.js';
+import type { Fiche, Kit } from './model.js';
+import { listKits, loadKit } from './pipeline/load.js';
+import { createProcessor, parseFiche, parseKitConfig } from './pipeline/parse.js';
+import { checkKit, makeKit, transformFiche } from './pipeline/transform.js';
+import { UsageError } from './errors.js';
+import type { Timings } from './timings.js';
+
+/** The kits read, parsed and checked, with every diagnostic found on the way. */
+export interface Prepared {
+  kits: Kit[];
+  diagnostics: Diagnostic[];
+}
+
+/** Resolves the kits a command targets: the one named, or all of them. */
+export async function selectKits(sheetsDir: string, requested?: string[]): Promise<string[]> {
+  const available = await listKits(sheetsDir).catch(() => [] as string[]);
+  if (!requested || requested.length === 0) {
+    if (available.length === 0) throw new UsageError(`aucun kit dans ${sheetsDir} : un dossier contenant kit.yml est attendu`);
+    return available;
+  }
+  for (const id of requested) {
+    if (!available.includes(id)) {
+      throw new UsageError(`kit « ${id} » inconnu : ${available.length ? available.map((k) => `« ${k} »`).join(', ') : 'aucun kit'} attendu`);
+    }
+  }
+  return requested;
+}
+
+/** Load → parse → transform for the given kits: everything the build checks before printing. */
+export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings): Promise<Prepared> {
+  const processor = createProcessor();
+  const diagnostics: Diagnostic[] = [];
+  const kits: Kit[] = [];
+  for (const id of ids) {
+    const loaded = await (timings ? timings.time('load', () => loadKit(sheetsDir, id)) : loadKit(sheetsDir, id));
+    diagnostics.push(...loaded.diagnostics);
+    const stage = async () => {
+      const { config, diagnostics: configDiagnostics } = parseKitConfig(loaded.source);
+      diagnostics.push(...configDiagnostics);
+      const fiches: Fiche[] = [];
+      for (const sheet of loaded.source.sheets) {
+        const parsed = parseFiche(processor, sheet);
+        diagnostics.push(...parsed.diagnostics);
+        if (!parsed.fiche) continue;
+        const transformed = await transformFiche(processor, parsed.fiche);
+        diagnostics.push(...transformed.diagnostics);
+        fiches.push(transformed.fiche);
+      }
+      if (!config) return;
+      diagnostics.push(...checkKit(loaded.source, config, fiches));
+      kits.push(makeKit(loaded.source, config, fiches));
+    };
+    await (timings ? timings.time('parse', stage) : stage());
+  }
+  return { kits, diagnostics };
+}

@@ -1,0 +1,22 @@
+const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+const monthFormat = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** `2026-11-20` → `20 novembre 2026`. */
+export function frenchDate(iso: string): string {
+  return dateFormat.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** `2026-12-01` → `décembre 2026`. */
+export function frenchMonth(iso: string): string {
+  return monthFormat.format(new Date(`${iso}T00:00:00Z`));
+}
+
+/** The edition line printed on covers and footers, e.g. `Édition n° 1 · décembre 2026`. */
+export function editionLabel(edition: { number: number; date: string }): string {
+  return `Édition n°\u00A0${edition.number} · ${frenchMonth(edition.date)}`;
+}
+
+/** A CSS string literal, escaped so any text can go into `content:`. */
+export function cssString(text: string): string {
+  return `"${[...text].map((c) => (/["\\\n\r]/.test(c) || c.charCodeAt(0) < 0x20 ? `\\${c.charCodeAt(0).toString(16)} ` : c)).join('')}"`;
+}
