@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 const isoDate = z
   .string({ error: 'une date au format AAAA-MM-JJ est attendue' })
-  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'une date au format AAAA-MM-JJ est attendue' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'une date au format AAAA-MM-JJ est attendue', abort: true })
   .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
     error: "cette date n'existe pas au calendrier",
   });

@@ -69,13 +69,13 @@ function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyP
   }
 }
 
-function nodeAt(doc: Document, path: PropertyKey[]): { node: Node | null; key: boolean } {
+function nodeAt(doc: Document, path: PropertyKey[], preferKey = false): { node: Node | null; key: boolean } {
   const last = path[path.length - 1];
   const parentPath = path.slice(0, -1) as (string | number)[];
   const parent = parentPath.length ? doc.getIn(parentPath, true) : doc.contents;
   if (isMap(parent) && typeof last === 'string') {
     const pair = parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === last);
-    if (pair && pair.value) return { node: pair.value as Node, key: false };
+    if (pair && pair.value && !preferKey) return { node: pair.value as Node, key: false };
     if (pair && isScalar(pair.key)) return { node: pair.key as Node, key: true };
   }
   const direct = doc.getIn(path as (string | number)[], true);
@@ -122,7 +122,7 @@ export function validateYaml<S extends z.ZodType>(source: string, schema: S, pla
   if (result.success) return { ok: true, value: result.data, doc, lines };
   const diagnostics = result.error.issues.map((issue) => {
     const { message, keyPath } = phrase(issue, data);
-    const { node } = nodeAt(doc, keyPath ?? issue.path);
+    const { node } = nodeAt(doc, keyPath ?? issue.path, keyPath !== undefined);
     const offset = node?.range?.[0] ?? 0;
     return { file: place.file, ...at(offset), severity: 'erreur' as const, message, rule };
   });

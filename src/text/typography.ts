@@ -69,13 +69,17 @@ export function outsideUrls(text: string, fn: (part: string) => string): string 
   return out + fn(text.slice(last));
 }
 
-/** French typography for a piece of text: no-break spaces, guillemets, apostrophes, ellipsis. */
+/** French typography for a piece of text: no-break spaces, guillemets, apostrophes, ellipsis; URLs untouched. */
 export function frenchTypography(text: string): string {
   register();
   engine ??= new Typograf({ locale: ['fr'], disableRule: DISABLED });
-  return outsideUrls(text, (part) => {
-    const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(part)!;
-    if (!m[2]) return part;
-    return m[1] + engine!.execute(m[2]) + m[3];
+  // URLs are swapped for private-use placeholders so the rules see the text around them but never touch them.
+  const urls: string[] = [];
+  const masked = text.replace(URL_PATTERN, (url) => {
+    urls.push(url);
+    return `\uE000${String.fromCharCode(0xe100 + urls.length - 1)}`;
   });
+  const m = /^(\s*)([\s\S]*?)(\s*)$/.exec(masked)!;
+  const typeset = m[2] ? m[1] + engine.execute(m[2]) + m[3] : masked;
+  return typeset.replace(/\uE000([\uE100-\uF8FF])/g, (_, c: string) => urls[c.charCodeAt(0) - 0xe100]!);
 }

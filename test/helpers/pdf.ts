@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { readOutline } from '../../src/pipeline/assemble.js';
+
+/** Text of a PDF (or of one page, 1-based), read back by poppler's pdftotext; soft hyphens removed, fixed spaces made plain. */
+export function pdfText(file: string, page?: number): string {
+  const range = page ? ['-f', String(page), '-l', String(page)] : [];
+  return execFileSync('pdftotext', ['-layout', ...range, file, '-'], { encoding: 'utf8' })
+    .replace(/\u00AD/g, '')
+    .replace(/[\u00A0\u2009\u202F]/g, ' ');
+}
+
+/** pdfinfo's fields, as a record. */
+export function pdfInfo(file: string): Record<string, string> {
+  const out = execFileSync('pdfinfo', ['-isodates', file], { encoding: 'utf8' });
+  return Object.fromEntries(out.split('\n').filter((l) => l.includes(':')).map((l) => [l.slice(0, l.indexOf(':')).trim(), l.slice(l.indexOf(':') + 1).trim()]));
+}
+
+/** The fonts pdffonts lists: name and whether each is embedded. */
+export function pdfFonts(file: string): { name: string; embedded: boolean }[] {
+  const lines = execFileSync('pdffonts', [file], { encoding: 'utf8' }).split('\n').slice(2).filter(Boolean);
+  return lines.map((l) => {
+    const cols = l.trim().split(/\s+/);
+    const emb = cols[cols.length - 5];
+    return { name: cols[0]!, embedded: emb === 'yes' };
+  });
+}
+
+/** The number of pages of a PDF. */
+export function pdfPages(file: string): number {
+  return Number(pdfInfo(file).Pages);
+}
+
+/** Loads a PDF with pdf-lib to read its catalog and outline. */
+export async function loadPdfFile(file: string) {
+  const doc = await PDFDocument.load(readFileSync(file), { updateMetadata: false });
+  const lang = doc.catalog.lookup(PDFName.of('Lang'));
+  return { doc, outline: readOutline(doc), lang: lang ? String(lang.toString()) : undefined };
+}
+
+/** The URIs of every link annotation of a PDF, read with pdf-lib. */
+export async function pdfLinks(file: string): Promise<string[]> {
+  const { doc } = await loadPdfFile(file);
+  const uris: string[] = [];
+  for (const page of doc.getPages()) {
+    const annots = page.node.Annots();
+    if (!annots) continue;
+    for (let i = 0; i < annots.size(); i++) {
+      const annot = annots.lookup(i) as PDFDict;
+      const action = annot.lookup(PDFName.of('A'));
+      const uri = action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined;
+      if (uri instanceof PDFString || uri instanceof PDFHexString) uris.push(uri.decodeText());
+    }
+  }
+  return uris;
+}

@@ -1,0 +1,187 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../src/build.js';
+import type { BrowserHandle } from '../../src/browser.js';
+import { SourceError } from '../../src/errors.js';
+import type { Manifest } from '../../src/pipeline/publish.js';
+import { testBrowser } from '../helpers/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { copySheets, edit, FIXTURES, tempDir } from '../helpers/fixtures.js';
+import { loadPdfFile, pdfFonts, pdfInfo, pdfLinks, pdfPages, pdfText } from '../helpers/pdf.js';
+
+let browser: BrowserHandle;
+let dist: string;
+let manifest: Manifest;
+const sheets = path.join(FIXTURES, 'pipeline/sheets');
+
+beforeAll(async () => {
+  browser = await testBrowser();
+  dist = path.join(tempDir(), 'dist');
+  await build({ sheetsDir: sheets, outDir: dist, kits: ['demo'] }, { browser });
+  manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+const booklet = () => path.join(dist, 'demo/kit-demoess.pdf');
+const fiche = (name: string) => path.join(dist, 'demo/fiches', name);
+
+describe('single-fiche PDFs', () => {
+  it('writes one A4 PDF per fiche', () => {
+    expect(readdirSync(path.join(dist, 'demo/fiches')).sort()).toEqual(['01-de-quoi-parle-t-on.pdf', '02-commande-publique.pdf', '03-contractualisation.pdf']);
+    expect(pdfInfo(fiche('01-de-quoi-parle-t-on.pdf'))['Page size']).toContain('(A4)');
+  });
+
+  it('prints the kit, fiche number and title in the header, page x/y and edition in the footer, on every page', () => {
+    const file = fiche('01-de-quoi-parle-t-on.pdf');
+    const pages = pdfPages(file);
+    for (let p = 1; p <= pages; p++) {
+      const text = pdfText(file, p);
+      expect(text).toContain('Kit DémoESS · Fiche 1');
+      expect(text).toContain('ESS : de quoi parle-t-on ?');
+      expect(text).toContain(`Page ${p} / ${pages}`);
+      expect(text).toContain('Édition n° 3 · mars 2026');
+    }
+  });
+
+  it('links a cross-reference to the other fiche’s PDF', async () => {
+    const text = pdfText(fiche('01-de-quoi-parle-t-on.pdf')).replace(/\s+/g, ' ');
+    expect(text).toContain('fiche 2 « Commande publique responsable »');
+    expect(await pdfLinks(fiche('01-de-quoi-parle-t-on.pdf'))).toContain('https://kits.example.org/demo/02-commande-publique.pdf');
+  });
+
+  it('sets metadata, language, tags and embeds only the bundled fonts', async () => {
+    const file = fiche('02-commande-publique.pdf');
+    const info = pdfInfo(file);
+    expect(info.Title).toBe('Kit DémoESS – Fiche 2 : Commande publique responsable');
+    expect(info.Author).toBe('RTES – Réseau des collectivités territoriales pour une économie solidaire');
+    expect(info.Subject).toBe("Acheter mieux avec les acteurs de l'ESS du territoire.");
+    expect(info.Keywords).toContain('ESS');
+    expect(info.Tagged).toBe('yes');
+    expect(info.CreationDate).toContain('2026-03-01');
+    const { lang } = await loadPdfFile(file);
+    expect(lang).toContain('fr');
+    const fonts = pdfFonts(file);
+    expect(fonts.length).toBeGreaterThan(0);
+    for (const f of fonts) {
+      expect(f.embedded).toBe(true);
+      expect(f.name).toMatch(/\+(SourceSerif4|SourceSans3)/);
+    }
+  });
+
+  it('prints the SVG image of the kit with its caption', () => {
+    expect(pdfText(fiche('02-commande-publique.pdf'))).toContain("Les étapes d’un achat responsable");
+  });
+});
+
+describe('booklet', () => {
+  it('has a cover, an édito, a contents page, the fiches and a back cover', () => {
+    const pages = pdfPages(booklet());
+    expect(pages).toBe(7);
+    expect(pdfText(booklet(), 1)).toContain('Kit DémoESS');
+    expect(pdfText(booklet(), 1)).toContain('Édition n° 3 · mars 2026');
+    expect(pdfText(booklet(), 2)).toContain('Édito');
+    expect(pdfText(booklet(), 3)).toContain('Sommaire');
+    expect(pdfText(booklet(), pages)).toContain('https://kits.example.org/demo/');
+  });
+
+  it('lists each fiche in the contents with the page where it really starts', () => {
+    const toc = pdfText(booklet(), 3);
+    const entries = [...toc.matchAll(/^\s*(\d+)\s+(.+?)\s+(\d+)\s*$/gm)].map((m) => ({ number: Number(m[1]), page: Number(m[3]) }));
+    expect(entries.map((e) => e.number)).toEqual([1, 2, 3]);
+    for (const e of entries) {
+      const text = pdfText(booklet(), e.page);
+      expect(text).toContain(`FICHE N° ${e.number} `);
+      expect(pdfText(booklet(), e.page - 1)).not.toContain(`FICHE N° ${e.number} `);
+    }
+  });
+
+  it('names the current fiche in the running header and numbers pages continuously', () => {
+    const pages = pdfPages(booklet());
+    for (let p = 4; p < pages; p++) {
+      const text = pdfText(booklet(), p);
+      expect(text).toMatch(/Kit DémoESS · Fiche \d/);
+      expect(text).toMatch(new RegExp(`\\s${p}\\s*$`));
+    }
+  });
+
+  it('has bookmarks: one per fiche, nested under its part, opening its first page', async () => {
+    const { outline } = await loadPdfFile(booklet());
+    expect(outline.map((o) => [o.depth, o.title, o.pageIndex + 1])).toEqual([
+      [0, 'Couverture', 1],
+      [0, 'Édito', 2],
+      [0, 'Sommaire', 3],
+      [0, 'Premières clés', 4],
+      [1, 'Fiche 1 – ESS : de quoi parle-t-on ?', 4],
+      [0, 'Leviers d’action', 5],
+      [1, 'Fiche 2 – Commande publique responsable', 5],
+      [1, 'Fiche 3 – Modes de contractualisation', 6],
+      [0, 'Quatrième de couverture', 7],
+    ].map(([d, t, p]) => [d, String(t).replace('’', "'"), p]));
+  });
+
+  it('prints cross-references with the page of the target fiche', () => {
+    expect(pdfText(booklet(), 4)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 5\)/);
+  });
+
+  it('sets the booklet metadata', () => {
+    const info = pdfInfo(booklet());
+    expect(info.Title).toBe("Kit DémoESS – Un kit d'essai pour les tests de kitess");
+    expect(info.Tagged).toBe('yes');
+  });
+});
+
+describe('manifest', () => {
+  it('describes every PDF with its pages, size and sha256', () => {
+    const kit = manifest.kits.find((k) => k.id === 'demo')!;
+    expect(kit).toMatchObject({ id: 'demo', title: 'Kit DémoESS', edition: { number: 3, date: '2026-03-01' } });
+    for (const file of [kit.booklet, ...kit.fiches]) {
+      const bytes = readFileSync(path.join(dist, file.path));
+      expect(file.bytes).toBe(bytes.byteLength);
+      expect(file.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+      expect(file.pages).toBe(pdfPages(path.join(dist, file.path)));
+    }
+    expect(kit.fiches.map((f) => [f.number, f.title])).toEqual([
+      [1, 'ESS : de quoi parle-t-on ?'],
+      [2, 'Commande publique responsable'],
+      [3, 'Modes de contractualisation'],
+    ]);
+  });
+});
+
+describe('bad input', () => {
+  it('gives the file:line:column of a broken fiche, exits 1, and leaves the earlier dist/ untouched', () => {
+    const copy = copySheets('pipeline');
+    const out = path.join(path.dirname(copy), 'dist');
+    const ok = runCli(['build', 'demo', '--sheets', copy, '--out', out, '-q']);
+    expect(ok.code).toBe(0);
+    const before = readFileSync(path.join(out, 'demo/kit-demoess.pdf'));
+    edit(path.join(copy, 'demo/02-commande-publique.md'), ':::a-retenir', ':::a-savoir');
+    const broken = runCli(['build', 'demo', '--sheets', copy, '--out', out]);
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/02-commande-publique\.md:(\d+):1 {2}erreur {2}encadré « a-savoir » inconnu/);
+    expect(readFileSync(path.join(out, 'demo/kit-demoess.pdf')).equals(before)).toBe(true);
+    expect(readdirSync(path.dirname(out)).filter((n) => n.startsWith('dist.'))).toEqual([]);
+  });
+
+  it('refuses to print anything when a source has an error', async () => {
+    const copy = copySheets('pipeline');
+    edit(path.join(copy, 'demo/01-de-quoi-parle-t-on.md'), 'voir :fiche[2]', 'voir :fiche[9]');
+    const out = path.join(path.dirname(copy), 'dist');
+    const error = await build({ sheetsDir: copy, outDir: out }, { browser }).catch((e) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).diagnostics[0]).toMatchObject({ line: 14, rule: 'renvoi-inconnu' });
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('names an unknown kit and exits 2', () => {
+    const r = runCli(['build', 'nulle-part', '--sheets', sheets, '--out', path.join(tempDir(), 'dist')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('kit « nulle-part » inconnu');
+  });
+});
+
