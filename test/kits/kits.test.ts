@@ -1,0 +1,126 @@
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import type { Element } from 'hast';
+import { visit } from 'unist-util-visit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { build } from '../../src/build.js';
+import type { BrowserHandle } from '../../src/browser.js';
+import type { Kit } from '../../src/model.js';
+import type { Manifest } from '../../src/pipeline/publish.js';
+import { prepareKits } from '../../src/prepare.js';
+import { testBrowser } from '../helpers/browser.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { pdfPages, pdfText } from '../helpers/pdf.js';
+
+const SHEETS = path.resolve(import.meta.dirname, '../../sheets');
+
+/** What each kit's issue asks for. */
+const KITS = [
+  { id: 'communes', title: 'Kit MunicipalESS', fiches: [20, 24] },
+  { id: 'departements', title: 'Kit DépartementalESS', fiches: [18, 22] },
+  { id: 'regions', title: 'Kit RégionalESS', fiches: [18, 22] },
+] as const;
+
+let browser: BrowserHandle;
+let dist: string;
+let manifest: Manifest;
+let kits: Kit[];
+
+beforeAll(async () => {
+  const prepared = await prepareKits(SHEETS, KITS.map((k) => k.id));
+  expect(prepared.diagnostics.filter((d) => d.severity === 'erreur')).toEqual([]);
+  kits = prepared.kits;
+  browser = await testBrowser();
+  dist = path.join(tempDir(), 'dist');
+  await build({ sheetsDir: SHEETS, outDir: dist }, { browser });
+  manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+function boxes(kit: Kit, number: number): string[] {
+  const fiche = kit.fiches.find((f) => f.number === number)!;
+  const found: string[] = [];
+  visit(fiche.body, 'element', (node: Element) => {
+    const cls = node.properties.className;
+    if (node.tagName === 'aside' && Array.isArray(cls)) found.push(...cls.map(String).filter((c) => c.startsWith('box-')));
+  });
+  return found;
+}
+
+function levers(kit: Kit, number: number): number {
+  const fiche = kit.fiches.find((f) => f.number === number)!;
+  let count = 0;
+  visit(fiche.body, 'element', (node: Element) => {
+    if (node.tagName === 'h3') count++;
+  });
+  return count;
+}
+
+describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
+  const kit = () => kits.find((k) => k.id === id)!;
+  const entry = () => manifest.kits.find((k) => k.id === id)!;
+
+  it(`has between ${min} and ${max} fiches, numbered from 1 without gaps`, () => {
+    const numbers = kit().fiches.map((f) => f.number).sort((a, b) => a - b);
+    expect(numbers.length).toBeGreaterThanOrEqual(min);
+    expect(numbers.length).toBeLessThanOrEqual(max);
+    expect(numbers).toEqual(numbers.map((_, i) => i + 1));
+    expect(entry().fiches).toHaveLength(numbers.length);
+  });
+
+  it('opens with the three introductory fiches, then levers, themes and resources, in the order of kit.yml', () => {
+    const parts = kit().config.parts.map((p) => p.id);
+    expect(parts).toEqual(['cles', 'leviers', 'thematiques', 'ressources']);
+    expect(kit().fiches.filter((f) => f.meta.part === 'cles').map((f) => f.number)).toEqual([1, 2, 3]);
+    const order = kit().fiches.map((f) => parts.indexOf(f.meta.part));
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+  });
+
+  it('keeps every fiche within its page budget (2 pages, 4 at most)', () => {
+    for (const f of entry().fiches) {
+      const budget = kit().fiches.find((x) => x.number === f.number)!.meta.budget ?? kit().config.budget;
+      expect(budget).toBeLessThanOrEqual(4);
+      expect(f.pages, `${f.path}`).toBeLessThanOrEqual(budget);
+      expect(pdfPages(path.join(dist, f.path))).toBe(f.pages);
+    }
+  });
+
+  it('prints a booklet of 40 to 64 pages', () => {
+    const pages = pdfPages(path.join(dist, entry().booklet.path));
+    expect(pages).toBe(entry().booklet.pages);
+    expect(pages).toBeGreaterThanOrEqual(40);
+    expect(pages).toBeLessThanOrEqual(64);
+    expect(pdfText(path.join(dist, entry().booklet.path), 1)).toContain(title);
+  });
+
+  it('gives every fiche a chiffres clés box, an exemple box, a pour aller plus loin box, 3 to 6 levers and sources', () => {
+    for (const fiche of kit().fiches) {
+      const found = boxes(kit(), fiche.number);
+      expect(found, fiche.source.path).toContain('box-chiffres-cles');
+      expect(found, fiche.source.path).toContain('box-exemple');
+      expect(found, fiche.source.path).toContain('box-pour-aller-plus-loin');
+      expect(levers(kit(), fiche.number), fiche.source.path).toBeGreaterThanOrEqual(3);
+      expect(levers(kit(), fiche.number), fiche.source.path).toBeLessThanOrEqual(6);
+      expect(fiche.meta.sources.length, fiche.source.path).toBeGreaterThan(0);
+      expect(fiche.meta.sources.some((s) => s.url), fiche.source.path).toBe(true);
+    }
+  });
+
+  it('dates every chiffres clés box and names its source', () => {
+    for (const fiche of kit().fiches) {
+      const text = readFileSync(fiche.source.absPath, 'utf8');
+      const box = /:::chiffres-cles[\s\S]*?\n:::/.exec(text)![0];
+      expect(box, fiche.source.path).toMatch(/(19|20)\d\d/);
+      expect(box, fiche.source.path).toMatch(/Sources?\s*:/);
+    }
+  });
+
+  it('has an édito of about 200 words', () => {
+    const words = kit().config.edito.split(/\s+/).filter(Boolean).length;
+    expect(words).toBeGreaterThanOrEqual(150);
+    expect(words).toBeLessThanOrEqual(260);
+  });
+});
