@@ -1,12 +1,20 @@
 import os from 'node:os';
 import path from 'node:path';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
-import { AbortedError, PrintError, SourceError, throwIfAborted, type Diagnostic } from './errors.js';
+import { AbortedError, PrintError, SourceError, throwIfAborted, UsageError, type Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
 import { finishPdf, loadPdf, readOutline, writeOutline, type OutlineNode } from './pipeline/assemble.js';
 import { mapLimit, printPdf } from './pipeline/print.js';
-import { mergeManifest, publish, readManifest, sha256, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { changesSince, digestFiche, type KitChanges } from './changelog.js';
+import { bookletKey, ficheKey, rawKitKey, type OutputSettings } from './pipeline/inputs.js';
+import { coverSvg, distribute } from './pipeline/distribute.js';
+import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
 import { fichePdfName, renderBooklet, renderFiche, type StartPages } from './pipeline/render.js';
+import { makePrintEdition } from './printshop/edition.js';
+import { planRecto } from './printshop/recto.js';
+import { publishedKit, today } from './schedule.js';
 import { prepareKits, selectKits } from './prepare.js';
 import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
@@ -27,6 +35,18 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Progress messages, in French. */
   log?: (message: string) => void;
+  /** Only fiches published by this date (AAAA-MM-JJ) are built; today by default. */
+  asOf?: string;
+  /** Include draft fiches. */
+  drafts?: boolean;
+  /** Previous edition (manifest.json or git ref): adds a « Nouveautés de cette édition » page. */
+  changelog?: string;
+  /** Print everything again, ignoring what the previous build left. */
+  force?: boolean;
+  /** Also make each booklet's print-shop version (bleed, crop marks, PDF/X) in `<kit>/impression/`. */
+  print?: boolean;
+  /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
+  recto?: boolean;
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
@@ -39,6 +59,11 @@ export interface BuildResult {
   kits: ManifestKit[];
   warnings: Diagnostic[];
   timings: Timings;
+  /** PDFs printed by this run, and PDFs taken unchanged from the previous build. */
+  printed: string[];
+  reused: string[];
+  /** Whether a browser was started (none is when nothing needs printing). */
+  launched: boolean;
 }
 
 const GENERATOR = `kitess ${VERSION}`;
@@ -79,13 +104,13 @@ export async function printFiche(handle: BrowserHandle, kit: Kit, fiche: Fiche, 
   });
 }
 
-/** Predicts where fiches start in the booklet: cover, édito, one page of contents, then the fiches' own lengths. */
-function predictStarts(kit: Kit, printed: PrintedFiche[]): StartPages {
+/** Predicts where fiches start in the booklet: cover, édito, news, one page of contents, then the fiches' own lengths. */
+function predictStarts(kit: Kit, pages: Map<number, number>, extraFrontPages: number): StartPages {
   const starts: StartPages = new Map();
-  let page = 4;
+  let page = 4 + extraFrontPages;
   for (const fiche of kit.fiches) {
     starts.set(fiche.number, page);
-    page += printed.find((p) => p.fiche === fiche)!.pages;
+    page += pages.get(fiche.number)!;
   }
   return starts;
 }
@@ -115,10 +140,16 @@ function sameStarts(a: StartPages, b: StartPages): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-async function printBooklet(handle: BrowserHandle, kit: Kit, printed: PrintedFiche[], timings: Timings, signal?: AbortSignal) {
-  let starts = predictStarts(kit, printed);
+async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, number>, timings: Timings, changes: KitChanges | undefined, signal?: AbortSignal, print?: { recto: boolean }) {
+  let starts = predictStarts(kit, pages, changes ? 1 : 0);
+  // Print-shop variant with --recto: blank pages before the fiches that would start on a left-hand page.
+  let blanks: ReadonlySet<number> = new Set();
+  const recto = () => {
+    if (print?.recto) ({ starts, blanks } = planRecto(kit.fiches.map((f) => f.number), starts, blanks));
+  };
+  recto();
   for (let attempt = 0; attempt < 4; attempt++) {
-    const doc = await timings.time('render', () => renderBooklet(kit, starts));
+    const doc = await timings.time('render', () => renderBooklet(kit, starts, { changes, bleed: !!print, blanks }));
     const raw = await timings.time('print', () => printPdf(handle.browser, doc, { signal, outline: true }));
     const result = await timings.time('assemble', async () => {
       const pdf = await loadPdf(raw);
@@ -149,69 +180,198 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, printed: PrintedFic
       });
       return { bytes, pages: pdf.getPageCount(), starts, retry: undefined };
     });
-    if (result.retry) starts = result.retry;
-    else return result;
+    if (result.retry) {
+      starts = result.retry;
+      recto();
+    } else return result;
   }
   throw new PrintError(`livret « ${kit.config.title} » : la pagination du sommaire ne se stabilise pas`);
 }
 
-function manifestFiche(kit: Kit, p: PrintedFiche): ManifestFiche {
+/** A PDF of this build: printed now or taken from the previous build. */
+interface Product {
+  bytes: Uint8Array;
+  pages: number;
+  inputs: string;
+  reused: boolean;
+}
+
+async function reusable(outDir: string, entry: { path: string; inputs?: string; pages: number; sha256: string } | undefined, key: string): Promise<Product | undefined> {
+  if (!entry || entry.inputs !== key) return undefined;
+  const file = path.join(outDir, entry.path);
+  if (!existsSync(file)) return undefined;
+  const bytes = await readFile(file);
+  if (sha256(bytes) !== entry.sha256) return undefined;
+  return { bytes, pages: entry.pages, inputs: key, reused: true };
+}
+
+function manifestFiche(kit: Kit, fiche: Fiche, product: Product): ManifestFiche {
   return {
-    number: p.fiche.number,
-    title: p.fiche.meta.title,
-    part: p.fiche.meta.part,
-    summary: p.fiche.meta.summary,
-    updated: p.fiche.meta.updated,
-    path: `${kit.id}/fiches/${fichePdfName(p.fiche)}`,
-    pages: p.pages,
-    bytes: p.bytes.byteLength,
-    sha256: sha256(p.bytes),
+    number: fiche.number,
+    title: fiche.meta.title,
+    part: fiche.meta.part,
+    summary: fiche.meta.summary,
+    updated: fiche.meta.updated,
+    ...(fiche.meta.published ? { published: fiche.meta.published } : {}),
+    path: `${kit.id}/fiches/${fichePdfName(fiche)}`,
+    pages: product.pages,
+    bytes: product.bytes.byteLength,
+    sha256: sha256(product.bytes),
+    inputs: product.inputs,
+    sections: digestFiche(fiche).sections,
   };
 }
 
+/** Checks a date given on the command line. */
+function checkDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
+    throw new UsageError(`date « ${value} » illisible : une date au format AAAA-MM-JJ est attendue (ex. 2021-03-04)`);
+  }
+  return value;
+}
+
 /**
- * Builds the kits: checks every source, prints each fiche and each booklet with one Chromium, then replaces
- * the output folder in one step. Source errors throw a SourceError before anything is printed or written.
+ * Builds the kits: checks every source, prints with one Chromium only the PDFs whose inputs changed since the
+ * previous build, then replaces the output folder in one step. Source errors throw a SourceError before
+ * anything is printed or written; when nothing changed, no browser is started and nothing is written.
  */
 export async function build(options: BuildOptions, deps: BuildDeps = {}): Promise<BuildResult> {
   const timings = new Timings();
   const log = options.log ?? (() => undefined);
   const { signal } = options;
   const ids = await selectKits(options.sheetsDir, options.kits);
+  const settings: OutputSettings = {
+    asOf: checkDate(options.asOf ?? today()),
+    drafts: options.drafts ?? false,
+    ...(options.recto ? { print: 'recto' as const } : options.print ? { print: 'bleed' as const } : {}),
+    ...(options.changelog ? { changelog: options.changelog } : {}),
+  };
+  const previous = options.force ? undefined : await readManifest(options.outDir);
+  const rawKeys = new Map(ids.map((id) => [id, rawKitKey(path.join(options.sheetsDir, id), settings)]));
+  const unchanged = (id: string) => {
+    const entry = previous?.kits.find((k) => k.id === id);
+    return !!entry && entry.inputs === rawKeys.get(id) && [entry.booklet, ...entry.fiches].every((f) => existsSync(path.join(options.outDir, f.path)));
+  };
+  if (!options.changelog && ids.every(unchanged)) {
+    log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
+    const kits = previous!.kits.filter((k) => ids.includes(k.id));
+    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false };
+  }
+
   const prepared = await prepareKits(options.sheetsDir, ids, timings);
   const errors = prepared.diagnostics.filter((d) => d.severity === 'erreur');
   if (errors.length > 0) throw new SourceError(prepared.diagnostics);
   throwIfAborted(signal);
+  const changelog = options.changelog ? await changesSince(options.changelog, options.sheetsDir) : undefined;
+  const kits = prepared.kits.map((kit) => publishedKit(kit, settings.asOf, settings.drafts));
 
-  const handle = deps.browser ?? (await launchBrowser(resolveBrowser(options.browserPath)));
+  // The browser is started once, on the first PDF that needs printing; concurrent callers share the launch.
+  let handle: BrowserHandle | undefined = deps.browser;
+  let launching: Promise<BrowserHandle> | undefined;
+  let launched = false;
+  const browser = (): Promise<BrowserHandle> => {
+    if (handle) return Promise.resolve(handle);
+    launching ??= launchBrowser(resolveBrowser(options.browserPath)).then(async (h) => {
+      handle = h;
+      launched = true;
+      if (signal?.aborted) await h.close();
+      return h;
+    });
+    return launching;
+  };
   const closeOnAbort = () => {
-    if (!deps.browser) void handle.close();
+    if (launched) void handle?.close();
   };
   signal?.addEventListener('abort', closeOnAbort, { once: true });
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
   const files: OutputFile[] = [];
-  const kits: ManifestKit[] = [];
+  const entries: ManifestKit[] = [];
+  const printed: string[] = [];
+  const reused: string[] = [];
   try {
-    const jobs = prepared.kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche })));
-    log(`Impression de ${jobs.length} fiches (${prepared.kits.map((k) => k.id).join(', ')})…`);
-    const printed = await mapLimit(jobs, concurrency, ({ kit, fiche }) => printFiche(handle, kit, fiche, timings, signal));
-    const booklets = await mapLimit(prepared.kits, concurrency, (kit) => {
-      log(`Impression du livret ${kit.config.title}…`);
-      return printBooklet(handle, kit, printed.filter((p) => kit.fiches.includes(p.fiche)), timings, signal);
+    // Fiches: reuse every PDF whose inputs are unchanged, print the others.
+    const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
+    const previousEntry = (kit: Kit) => previous?.kits.find((k) => k.id === kit.id);
+    const products = await mapLimit(jobs, concurrency, async ({ kit, fiche, key }) => {
+      const old = await reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path.endsWith(fichePdfName(fiche))), key);
+      if (old) return old;
+      const p = await printFiche(await browser(), kit, fiche, timings, signal);
+      return { bytes: p.bytes, pages: p.pages, inputs: key, reused: false };
     });
-    prepared.kits.forEach((kit, i) => {
-      const mine = printed.filter((p) => kit.fiches.includes(p.fiche));
-      const booklet = booklets[i]!;
+    const toPrint = products.filter((p) => !p.reused).length;
+    log(toPrint === 0 ? 'Aucune fiche à réimprimer.' : `${toPrint} fiche${toPrint > 1 ? 's' : ''} imprimée${toPrint > 1 ? 's' : ''}, ${products.length - toPrint} reprise${products.length - toPrint > 1 ? 's' : ''} telle${products.length - toPrint > 1 ? 's' : ''} quelle${products.length - toPrint > 1 ? 's' : ''}.`);
+
+    // Booklets: printed again when any of their fiches, the kit settings or the changes page changed.
+    const booklets = await mapLimit(kits, concurrency, async (kit) => {
+      const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
+      const changes = changelog?.changes.find((c) => c.kit === kit.id);
+      const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined });
+      const old = await reusable(options.outDir, previousEntry(kit)?.booklet, key);
+      if (old) return old;
+      log(`Impression du livret ${kit.config.title}…`);
+      const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
+      const b = await printBooklet(await browser(), kit, pages, timings, changes, signal);
+      return { bytes: b.bytes, pages: b.pages, inputs: key, reused: false };
+    });
+
+    // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a.
+    const editions = await mapLimit(kits, concurrency, async (kit, k) => {
+      const recto = !!options.recto;
+      if (!(options.print || recto || kit.config.print)) return undefined;
+      const key = sha256(Buffer.from(`${booklets[k]!.inputs}\0impression\0${recto}`));
+      const old = previousEntry(kit)?.print;
+      const [oldPrint, oldPdfx] = await Promise.all([reusable(options.outDir, old?.booklet, key), reusable(options.outDir, old?.pdfx, key)]);
+      if (old && oldPrint && oldPdfx) return { print: oldPrint, pdfx: oldPdfx, recto, padding: old.padding };
+      log(`Impression de la version imprimeur du livret ${kit.config.title}…`);
+      const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
+      const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
+      const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), signal, { recto });
+      const title = `${kit.config.title} – ${kit.config.subtitle}`;
+      const e = await timings.time('assemble', () => makePrintEdition(b.bytes, { title, date: pdfDate(kit), signal }));
+      if (e.transparent.length) log(`Attention : transparence page${e.transparent.length > 1 ? 's' : ''} ${e.transparent.join(', ')} du livret ${kit.config.title}, aplatie en image dans la version PDF/X.`);
+      const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: key, reused: false });
+      return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
+    });
+
+    // Files and manifest entry of a print-shop version.
+    const printEntry = (kit: Kit, e: { print: Product; pdfx: Product; recto: boolean; padding: number }) => {
+      const file = (suffix: string, label: string, p: Product) => {
+        const entry = { path: `${kit.id}/impression/${kit.config.booklet}-${suffix}.pdf`, title: `${kit.config.title} – ${label}`, pages: p.pages, bytes: p.bytes.byteLength, sha256: sha256(p.bytes), inputs: p.inputs };
+        files.push({ path: entry.path, bytes: p.bytes });
+        (p.reused ? reused : printed).push(entry.path);
+        return entry;
+      };
+      return { booklet: file('impression', 'version imprimeur', e.print), pdfx: file('pdfx', 'version imprimeur PDF/X-1a', e.pdfx), recto: e.recto, padding: e.padding };
+    };
+    kits.forEach((kit, k) => {
+      const booklet = booklets[k]!;
       const bookletPath = `${kit.id}/${kit.config.booklet}.pdf`;
+      const coverPath = `${kit.id}/couverture.svg`;
       files.push({ path: bookletPath, bytes: booklet.bytes });
-      for (const p of mine) files.push({ path: `${kit.id}/fiches/${fichePdfName(p.fiche)}`, bytes: p.bytes });
-      kits.push({
+      files.push({ path: coverPath, bytes: Buffer.from(coverSvg({ ...kit.config })) });
+      (booklet.reused ? reused : printed).push(bookletPath);
+      const fiches: ManifestFiche[] = [];
+      jobs.forEach((job, i) => {
+        if (job.kit !== kit) return;
+        const entry = manifestFiche(kit, job.fiche, products[i]!);
+        files.push({ path: entry.path, bytes: products[i]!.bytes });
+        (products[i]!.reused ? reused : printed).push(entry.path);
+        fiches.push(entry);
+      });
+      const changes = changelog?.changes.find((c) => c.kit === kit.id);
+      entries.push({
         id: kit.id,
         title: kit.config.title,
         subtitle: kit.config.subtitle,
+        level: kit.config.level,
+        accent: kit.config.accent,
         edition: kit.config.edition,
-        booklet: { path: bookletPath, title: `${kit.config.title} – ${kit.config.subtitle}`, pages: booklet.pages, bytes: booklet.bytes.byteLength, sha256: sha256(booklet.bytes) },
-        fiches: mine.map((p) => manifestFiche(kit, p)).sort((a, b) => a.number - b.number),
+        booklet: { path: bookletPath, title: `${kit.config.title} – ${kit.config.subtitle}`, pages: booklet.pages, bytes: booklet.bytes.byteLength, sha256: sha256(booklet.bytes), inputs: booklet.inputs },
+        fiches: fiches.sort((a, b) => a.number - b.number),
+        cover: coverPath,
+        inputs: rawKeys.get(kit.id),
+        ...(changes ? { changes } : {}),
+        ...(editions[k] ? { print: printEntry(kit, editions[k]!) } : {}),
       });
     });
   } catch (error) {
@@ -219,13 +379,14 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     throw error;
   } finally {
     signal?.removeEventListener('abort', closeOnAbort);
-    if (!deps.browser) await handle.close();
+    if (launching) await launching.catch(() => undefined);
+    if (launched) await handle?.close();
   }
   throwIfAborted(signal);
   await timings.time('publish', async () => {
-    const manifest = mergeManifest(await readManifest(options.outDir), GENERATOR, kits);
-    await publish(options.outDir, files, manifest, ids);
+    const manifest: Manifest = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    await publish(options.outDir, files, manifest, ids, distribute);
   });
-  log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${kits.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);
-  return { kits, warnings: prepared.diagnostics, timings };
+  log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${entries.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);
+  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched };
 }

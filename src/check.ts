@@ -45,7 +45,7 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
           file: fiche.source.path,
           ...fiche.placeOf(field),
           severity: 'erreur',
-          message: `fiche de ${p.pages} pages imprimées : ${budget} au plus sont attendues (budget ${fiche.meta.budget ? 'de la fiche' : 'du kit'})`,
+          message: `fiche de ${p.pages} pages imprimées : ${budget} au plus ${budget > 1 ? 'sont attendues' : 'est attendue'} (budget ${fiche.meta.budget ? 'de la fiche' : 'du kit'})`,
           rule: 'pages-hors-budget',
         });
       }

@@ -2,6 +2,9 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { build } from '../build.js';
 import { check } from '../check.js';
+import { registerImpose } from './impose.js';
+import { changesSince, formatChanges } from '../changelog.js';
+import { startPreview } from '../preview.js';
 import { KitessError, SourceError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
@@ -58,6 +61,12 @@ program
   .option('--out <dossier>', 'dossier de sortie', 'dist')
   .addOption(browserOption())
   .addOption(concurrencyOption())
+  .option('--as-of <date>', "ne prend que les fiches publiées à cette date (AAAA-MM-JJ, aujourd'hui par défaut)")
+  .option('--drafts', 'inclut les fiches en brouillon')
+  .option('--changelog <édition>', "ajoute une page « Nouveautés de cette édition » depuis l'édition donnée (manifest.json ou référence git)")
+  .option('--force', 'réimprime tout, même ce qui n’a pas changé')
+  .option('--print', 'ajoute la version imprimeur de chaque livret (fond perdu, traits de coupe, PDF/X-1a) dans <kit>/impression/')
+  .option('--recto', 'version imprimeur où chaque fiche commence sur une page de droite (implique --print)')
   .option('--timings', 'affiche le temps passé dans chaque étape')
   .option('-q, --quiet', "n'affiche que les erreurs")
   .helpOption('-h, --help', "affiche l'aide")
@@ -70,6 +79,12 @@ program
         browserPath: opts.browser,
         concurrency: opts.concurrency,
         signal: controller.signal,
+        asOf: opts.asOf,
+        drafts: opts.drafts,
+        changelog: opts.changelog,
+        force: opts.force,
+        print: opts.print,
+        recto: opts.recto,
         log: opts.quiet ? undefined : (m) => process.stdout.write(`${m}\n`),
       });
       const warnings = result.warnings.filter((d) => d.severity === 'avertissement');
@@ -108,6 +123,54 @@ program
       fail(error, json);
     }
   });
+
+program
+  .command('changelog')
+  .description("liste les fiches ajoutées, retirées et modifiées depuis une édition précédente")
+  .argument('<édition>', 'manifest.json de l’édition précédente, ou référence git (étiquette, commit)')
+  .addOption(sheetsOption())
+  .addOption(new Option('--format <format>', 'format du rapport').choices(['texte', 'json']).default('texte'))
+  .helpOption('-h, --help', "affiche l'aide")
+  .action(async (ref: string, opts) => {
+    const json = opts.format === 'json';
+    try {
+      const { label, changes } = await changesSince(ref, path.resolve(opts.sheets));
+      process.stdout.write(json ? `${JSON.stringify({ since: label, kits: changes }, null, 2)}\n` : `${formatChanges(label, changes)}\n`);
+    } catch (error) {
+      fail(error, json);
+    }
+  });
+
+program
+  .command('preview')
+  .description('aperçu local des fiches et des livrets tels qu’ils seront imprimés, rechargé à chaque modification')
+  .argument('[kits...]', 'kits à prévisualiser (tous par défaut)')
+  .addOption(sheetsOption())
+  .option('--port <port>', 'port local (127.0.0.1)', '4321')
+  .option('--out <dossier>', "dossier de l'aperçu", '.kitess-preview')
+  .addOption(browserOption())
+  .helpOption('-h, --help', "affiche l'aide")
+  .action(async (kits: string[], opts) => {
+    try {
+      const server = await startPreview({
+        sheetsDir: path.resolve(opts.sheets),
+        outDir: path.resolve(opts.out),
+        kits,
+        port: Number(opts.port),
+        browserPath: opts.browser,
+        drafts: true,
+        log: (m) => process.stdout.write(`${m}\n`),
+      });
+      process.stdout.write(`Aperçu sur ${server.url} (Ctrl-C pour arrêter)\n`);
+      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
+      await server.close();
+      process.exit(0);
+    } catch (error) {
+      fail(error, false);
+    }
+  });
+
+registerImpose(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,7 +13,7 @@ const slug = z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, {
 });
 
 /** The closed list of publication states a fiche can be in. */
-export const FICHE_STATUSES = ['brouillon', 'publiee'] as const;
+export const FICHE_STATUSES = ['brouillon', 'publiée'] as const;
 
 /** Schema of a fiche's YAML frontmatter. */
 export const ficheSchema = z.strictObject({
@@ -49,6 +49,8 @@ export const kitSchema = z.strictObject({
   keywords: z.array(text).default([]),
   edito: text,
   parts: z.array(z.strictObject({ id: slug, title: text })).min(1, { error: 'au moins une partie est attendue' }),
+  /** Also make the print-shop version of the booklet (bleed, crop marks, PDF/X), as `kitess build --print` does. */
+  print: z.boolean().optional(),
 });
 
 /** A fiche's validated frontmatter. */

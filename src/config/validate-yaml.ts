@@ -48,8 +48,10 @@ function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyP
   switch (issue.code) {
     case 'invalid_type': {
       const expected = EXPECTED[issue.expected] ?? issue.expected;
-      if (value === undefined) return { message: `champ « ${name} » manquant : ${expected} est attendu` };
-      return { message: `« ${name} » vaut ${describe(value)} : ${expected} est attendu` };
+      const attendu = expected.startsWith('une ') ? 'attendue' : 'attendu';
+      if (issue.path.length === 0) return { message: `le YAML contient ${describe(value)} : des lignes « champ: valeur » sont attendues` };
+      if (value === undefined) return { message: `champ « ${name} » manquant : ${expected} est ${attendu}` };
+      return { message: `« ${name} » vaut ${describe(value)} : ${expected} est ${attendu}` };
     }
     case 'unrecognized_keys': {
       const key = issue.keys[0]!;

@@ -128,6 +128,41 @@ export function writeOutline(doc: PDFDocument, nodes: OutlineNode[]): void {
   doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
 }
 
+const NODE_ID = /^node\d+$/;
+
+function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFObject) => void) => void, seen: Set<PDFObject>): void {
+  if (seen.has(obj)) return;
+  seen.add(obj);
+  if (obj instanceof PDFDict) {
+    for (const [key, value] of obj.entries()) {
+      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(key, next));
+      else walkStrings(value, visit, seen);
+    }
+  } else if (obj instanceof PDFArray) {
+    for (let i = 0; i < obj.size(); i++) {
+      const value = obj.get(i);
+      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(i, next));
+      else walkStrings(value, visit, seen);
+    }
+  }
+}
+
+/**
+ * Chromium names tagged elements after its DOM node ids (`node00000022`), which depend on every page the
+ * renderer built before: renumbering them in their own order makes the same document give the same bytes.
+ */
+export function stabiliseStructureIds(doc: PDFDocument): void {
+  const objects = doc.context.enumerateIndirectObjects().map(([, obj]) => obj);
+  const ids = new Set<string>();
+  const collect = new Set<PDFObject>();
+  for (const obj of objects) walkStrings(obj, (value) => NODE_ID.test(value) && ids.add(value), collect);
+  if (ids.size === 0) return;
+  const sorted = [...ids].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const rename = new Map(sorted.map((id, i) => [id, `node${String(i + 1).padStart(8, '0')}`]));
+  const seen = new Set<PDFObject>();
+  for (const obj of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
+}
+
 /** Loads printed bytes for post-processing, without touching their dates. */
 export function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
   return PDFDocument.load(bytes, { updateMetadata: false });
@@ -135,6 +170,7 @@ export function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
 
 /** Sets the document information (title, author, subject, keywords, language, fixed dates) and saves. */
 export async function finishPdf(doc: PDFDocument, meta: PdfMeta): Promise<Uint8Array> {
+  stabiliseStructureIds(doc);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
   doc.setSubject(meta.subject);

@@ -5,6 +5,8 @@ import { visit } from 'unist-util-visit';
 import type { Fiche, Kit } from '../model.js';
 import { cssString, editionLabel, frenchDate } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
+import { qrDataUri } from '../text/qrcode.js';
+import type { KitChanges } from '../changelog.js';
 import { FONT_STYLESHEETS } from '../assets.js';
 import rehypeNowrapSpaces from '../plugins/rehype-nowrap-spaces.js';
 
@@ -24,6 +26,14 @@ export interface RenderedDoc {
 /** Where each fiche starts in the booklet (page numbers from 1), when known. */
 export type StartPages = Map<number, number>;
 
+/** The print-shop variant of the booklet (`kitess build --print`, see templates/print-bleed.css). */
+export interface PrintVariant {
+  /** Pages 6 mm larger (3 mm bleed on every side), margins 3 mm larger, full-page colours into the bleed. */
+  bleed?: boolean;
+  /** Fiches preceded by a blank page, so that they start on a right-hand page (`--recto`). */
+  blanks?: ReadonlySet<number>;
+}
+
 const CSP = [
   "default-src 'none'",
   `style-src ${DOC_ORIGIN} 'unsafe-inline'`,
@@ -41,18 +51,19 @@ export function fichePdfName(fiche: Fiche): string {
   return `${fiche.name}.pdf`;
 }
 
-function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, content: ElementContent[]): string {
+function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, content: ElementContent[], variant: PrintVariant = {}): string {
   const tree: Root = {
     type: 'root',
     children: [
       { type: 'doctype' },
-      h('html', { lang: 'fr' }, [
+      h('html', { lang: 'fr', className: variant.bleed ? ['print-bleed'] : undefined }, [
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
           h('title', title),
           ...FONT_STYLESHEETS.map((href) => h('link', { rel: 'stylesheet', href })),
           h('link', { rel: 'stylesheet', href: '/templates/kitess.css' }),
+          ...(variant.bleed ? [h('link', { rel: 'stylesheet', href: '/templates/print-bleed.css' })] : []),
           h('style', `:root { --accent: ${kit.config.accent}; }\n${pageCss}`),
         ]),
         h('body', { className: [bodyClass] }, content),
@@ -76,7 +87,13 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: S
     if (!Array.isArray(cls) || !cls.includes('fiche-ref')) return;
     const number = Number(node.properties.dataFiche);
     const target = kit.fiches.find((f) => f.number === number);
-    if (!target) return;
+    if (!target) {
+      // The target exists but is not published yet (see schedule.ts): name it without a link.
+      node.tagName = 'span';
+      delete node.properties.href;
+      node.children = [{ type: 'text', value: `fiche ${number} (à paraître)` }];
+      return;
+    }
     const label = frenchTypography(`fiche ${number} « ${target.meta.title} »`);
     if (mode === 'booklet') {
       node.properties.href = `#fiche-${number}`;
@@ -90,8 +107,14 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: S
   return tree;
 }
 
+/** The address of a fiche's latest online version, from the kit's base URL. */
+export function ficheUrl(kit: Kit, fiche: Fiche): string {
+  return new URL(fichePdfName(fiche), kit.config.baseUrl).href;
+}
+
 function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts: StartPages): Element {
   const body = resolveRefs(kit, fiche.body, mode, starts);
+  const url = ficheUrl(kit, fiche);
   const sources = fiche.meta.sources.map((s) =>
     h('li', [frenchTypography(s.title), s.url ? [' — ', h('a', { href: s.url }, s.url)] : []]),
   );
@@ -100,9 +123,15 @@ function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts
     { id: `fiche-${fiche.number}`, style: mode === 'booklet' ? `page: fiche-${fiche.number}` : undefined, dataFiche: fiche.number },
     [
       h('header.fiche-header', [
-        h('p.fiche-kicker', [h('span.fiche-number', `Fiche n°\u00A0${fiche.number}`), ' · ', frenchTypography(partTitle(kit, fiche))]),
-        h('h1.fiche-title', frenchTypography(fiche.meta.title)),
-        h('p.fiche-summary', frenchTypography(fiche.meta.summary)),
+        h('div.fiche-heading', [
+          h('p.fiche-kicker', [h('span.fiche-number', `Fiche n°\u00A0${fiche.number}`), ' · ', frenchTypography(partTitle(kit, fiche))]),
+          h('h1.fiche-title', frenchTypography(fiche.meta.title)),
+          h('p.fiche-summary', frenchTypography(fiche.meta.summary)),
+        ]),
+        h('a.fiche-qr', { href: url }, [
+          h('img', { src: qrDataUri(url), alt: `Code QR vers la dernière version de la fiche : ${url}` }),
+          h('span.fiche-qr-label', 'Version à jour'),
+        ]),
       ]),
       h('div.fiche-body', body.children as ElementContent[]),
       h('footer.fiche-sources', [
@@ -130,6 +159,7 @@ export function renderFiche(kit: Kit, fiche: Fiche): RenderedDoc {
 ${marginBox(kit, 'top-left', cssString(plainSpaces(runningHeader(kit, fiche))))}
 ${marginBox(kit, 'top-right', cssString(plainSpaces(frenchTypography(fiche.meta.title))), 400)}
 ${marginBox(kit, 'bottom-left', cssString(edition), 400)}
+${marginBox(kit, 'bottom-center', cssString(ficheUrl(kit, fiche).replace(/^https:\/\//, '')), 400)}
 ${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(pages)')}
 }`;
   const title = `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`;
@@ -160,8 +190,20 @@ function tocEntry(fiche: Fiche, page: number | undefined): Element {
   ]);
 }
 
+/** The « Nouveautés de cette édition » page: fiches added, removed and changed since the previous edition. */
+function newsSection(changes: KitChanges): Element {
+  const item = (f: { number: number; title: string }, note?: string) =>
+    h('li', [h('strong', `Fiche ${f.number}`), ` « ${frenchTypography(f.title)} »`, note ? ` — ${frenchTypography(note)}` : '']);
+  const groups: Element[] = [];
+  if (changes.added.length) groups.push(h('h3', 'Nouvelles fiches'), h('ul', changes.added.map((f) => item(f))));
+  if (changes.changed.length) groups.push(h('h3', 'Fiches mises à jour'), h('ul', changes.changed.map((f) => item(f, `sections modifiées : ${f.sections.join(', ')}`))));
+  if (changes.removed.length) groups.push(h('h3', 'Fiches retirées'), h('ul', changes.removed.map((f) => item(f))));
+  if (groups.length === 0) groups.push(h('p', 'Aucune fiche n’a changé depuis l’édition précédente.'));
+  return h('section.news', [h('h2', 'Nouveautés de cette édition'), ...groups]);
+}
+
 /** The HTML of a kit's booklet: cover, édito, contents with start pages, every fiche, back cover. */
-export function renderBooklet(kit: Kit, starts: StartPages): RenderedDoc {
+export function renderBooklet(kit: Kit, starts: StartPages, extras: { changes?: KitChanges } & PrintVariant = {}): RenderedDoc {
   const c = kit.config;
   const edition = editionLabel(c.edition);
   const fichePages = kit.fiches
@@ -188,8 +230,9 @@ ${fichePages}`;
       h('p.cover-edition', edition),
     ]),
     h('section.edito', [h('h2', 'Édito'), ...paragraphs(c.edito)]),
+    ...(extras.changes ? [newsSection(extras.changes)] : []),
     h('nav.toc', { ariaLabel: 'Sommaire' }, [h('h2', 'Sommaire'), ...toc]),
-    ...kit.fiches.map((f) => ficheArticle(kit, f, 'booklet', starts)),
+    ...kit.fiches.flatMap((f) => [...(extras.blanks?.has(f.number) ? [h('div.blank-page', { ariaHidden: 'true' })] : []), ficheArticle(kit, f, 'booklet', starts)]),
     h('section.back-cover', [
       h('p.back-title', c.title),
       h('p', frenchTypography(c.subtitle)),
@@ -200,7 +243,7 @@ ${fichePages}`;
   ];
   const title = `${c.title} – ${c.subtitle}`;
   return {
-    html: shell(kit, title, pageCss, 'doc-booklet', content),
+    html: shell(kit, title, pageCss, 'doc-booklet', content, extras),
     title,
     subject: `${c.subtitle}. ${edition}.`,
     keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],

@@ -1,5 +1,5 @@
-import type { Paragraph, Root } from 'mdast';
-import type { ContainerDirective } from 'mdast-util-directive';
+import type { Paragraph, Parent, Root, Text } from 'mdast';
+import type { ContainerDirective, TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
@@ -12,15 +12,46 @@ function isLabel(node: unknown): node is Paragraph {
   return !!node && (node as Paragraph).type === 'paragraph' && !!(node as any).data?.directiveLabel;
 }
 
+/**
+ * A colon glued to digits, as in « 10:30 » or « 1:25 000 », is read by micromark as a directive `:30`:
+ * its source text when it is one of those (a name starting with a digit, no label, no attributes).
+ */
+function colonText(node: TextDirective, file: VFile): string | undefined {
+  if (!/^\d/.test(node.name)) return undefined;
+  const source = String(file.value).slice(node.position?.start.offset, node.position?.end.offset);
+  return source === `:${node.name}` ? source : undefined;
+}
+
+/** Puts a directive read by mistake back as text, merged with the text around it; returns the merged node's index. */
+function restoreText(parent: Parent, index: number, value: string): number {
+  let from = index;
+  let count = 1;
+  const before = parent.children[index - 1];
+  const after = parent.children[index + 1];
+  if (before?.type === 'text') {
+    value = before.value + value;
+    from--;
+    count++;
+  }
+  if (after?.type === 'text') {
+    value += after.value;
+    count++;
+  }
+  parent.children.splice(from, count, { type: 'text', value } satisfies Text);
+  return from;
+}
+
 /** Turns `:::name` boxes into asides with their title; unknown, empty or unlabelled boxes are errors. */
 export default function remarkBoxes() {
   return (tree: Root, file: VFile) => {
-    visit(tree, (node) => {
+    visit(tree, (node, index, parent) => {
       if (node.type === 'leafDirective') {
         diagnose(file, node, `directive « ::${node.name} » inattendue : un encadré s'ouvre par « ::: » (${BOX_NAMES})`, 'encadre-inconnu');
         return;
       }
       if (node.type === 'textDirective' && !(INLINE_DIRECTIVES as readonly string[]).includes(node.name)) {
+        const text = colonText(node, file);
+        if (text !== undefined && parent && index !== undefined) return restoreText(parent, index, text);
         diagnose(file, node, `directive « :${node.name} » inconnue : seule « :fiche[N] » est admise dans le texte`, 'directive-inconnue');
         return;
       }

@@ -6,6 +6,11 @@ import { diagnose } from './diagnose.js';
 /** Checks the outline and links of a fiche body: no `#` title, no skipped heading level, https links. */
 export default function remarkStructure() {
   return (tree: Root, file: VFile) => {
+    // Reference-style links (`[site][s]` with `[s]: http://…`) are checked at the link, with their definition's address.
+    const definitions = new Map<string, string>();
+    visit(tree, 'definition', (node) => {
+      if (!definitions.has(node.identifier)) definitions.set(node.identifier, node.url);
+    });
     let previous = 1;
     visit(tree, (node) => {
       if (node.type === 'heading') {
@@ -17,8 +22,9 @@ export default function remarkStructure() {
         }
         previous = node.depth;
       }
-      if (node.type === 'link' && !/^https:\/\//.test(node.url) && !node.url.startsWith('#') && !node.url.startsWith('mailto:')) {
-        diagnose(file, node, `lien « ${node.url} » non sécurisé : une adresse en https:// est attendue`, 'lien-non-https', 'avertissement');
+      const url = node.type === 'link' ? node.url : node.type === 'linkReference' ? definitions.get(node.identifier) : undefined;
+      if (url !== undefined && !/^https:\/\//.test(url) && !url.startsWith('#') && !url.startsWith('mailto:')) {
+        diagnose(file, node, `lien « ${url} » non sécurisé : une adresse en https:// est attendue`, 'lien-non-https', 'avertissement');
       }
       if (node.type === 'html') {
         diagnose(file, node, 'HTML brut ignoré : utilisez la syntaxe Markdown ou un encadré', 'html-brut');

@@ -92,4 +92,33 @@ describe('images', () => {
     const { diagnostics } = await processSheet(`${FRONTMATTER}\n![Logo](../../logo.png)\n\n![Logo](https://exemple.org/logo.png)\n`);
     expect(diagnostics.map((d) => d.rule)).toEqual(['image-externe', 'image-externe']);
   });
+
+  it('checks a reference-style image at the image, with its definition’s address', async () => {
+    const bad = await processSheet(`${FRONTMATTER}\n![Logo][logo]\n\n[logo]: https://exemple.org/logo.png\n`);
+    expect(bad.diagnostics.map((d) => [d.rule, d.line, d.column])).toEqual([['image-externe', 12, 1]]);
+    const ok = await processSheet(`${FRONTMATTER}\n![Schéma][s] puis ![Schéma][s]\n\n[s]: schema.svg\n`);
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.html).toContain('<img src="/kit/schema.svg" alt="Schéma">');
+  });
+
+  it('reports a file name with a lone « % » instead of failing', async () => {
+    const { diagnostics } = await processSheet(`${FRONTMATTER}\n![Taux](100%.svg)\n`);
+    expect(diagnostics.map((d) => d.rule)).toEqual(['image-introuvable']);
+  });
+});
+
+describe('colons in text', () => {
+  it('keeps « 10:30 » and « 1:25 000 » as text, not as directives', async () => {
+    const { html, diagnostics } = await processSheet(`${FRONTMATTER}\nRéunion à 10:30, carte au 1:25 000.\n`);
+    expect(diagnostics).toEqual([]);
+    expect(html).toContain('10:30');
+    expect(html).toMatch(/1:25\s000/);
+  });
+});
+
+describe('reference-style links', () => {
+  it('checks a reference-style link at the link', async () => {
+    const { diagnostics } = await processSheet(`${FRONTMATTER}\n[site][s]\n\n[s]: http://exemple.org\n`);
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 12, column: 1, severity: 'avertissement', rule: 'lien-non-https' })]);
+  });
 });

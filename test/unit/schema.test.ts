@@ -95,4 +95,15 @@ describe('fiche frontmatter', () => {
     expect(diagnostics[0]!.message).toContain('entre guillemets');
     expect(diagnostics[0]!.line).toBe(3);
   });
+
+  it('says a frontmatter that is not a set of fields, without an empty field name', async () => {
+    const { diagnostics } = await processSheet('---\n- une liste\n---\n\nTexte.\n');
+    expect(diagnostics).toEqual([expect.objectContaining({ line: 2, column: 1, rule: 'fiche-schema' })]);
+    expect(diagnostics[0]!.message).toBe('le YAML contient une liste : des lignes « champ: valeur » sont attendues');
+  });
+
+  it('agrees « attendu » with what is expected', async () => {
+    const { diagnostics } = await processSheet(FRONTMATTER.replace(/sources:[\s\S]*---\n$/, 'sources:\n---\n'));
+    expect(diagnostics[0]!.message).toBe('« sources » vaut une valeur vide : une liste est attendue');
+  });
 });

@@ -1,0 +1,83 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
+import type { Fiche, Kit } from '../model.js';
+import { VERSION } from '../version.js';
+
+function hash(value: unknown): string {
+  return createHash('sha256').update(typeof value === 'string' ? value : JSON.stringify(value)).digest('hex');
+}
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...filesUnder(full));
+    else if (entry.isFile()) out.push(full);
+  }
+  return out;
+}
+
+function hashFiles(dir: string): string {
+  const h = createHash('sha256');
+  for (const file of filesUnder(dir)) h.update(path.relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
+  return h.digest('hex');
+}
+
+let theme: string | undefined;
+
+/** What every PDF depends on besides its sources: kitess's version, the templates and the fonts. */
+export function themeKey(): string {
+  theme ??= hash({
+    version: VERSION,
+    templates: hashFiles(TEMPLATES_DIR),
+    fonts: Object.entries(FONT_PACKAGES).map(([name, dir]) => [name, JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version]),
+    epoch: process.env.SOURCE_DATE_EPOCH ?? null,
+  });
+  return theme;
+}
+
+/** Build settings that change what is printed. */
+export interface OutputSettings {
+  asOf: string;
+  drafts: boolean;
+  /** Identity of the changelog included in the booklets, if any. */
+  changelog?: string;
+  /** Print-shop version asked on the command line (`--print`, `--recto`), if any. */
+  print?: 'bleed' | 'recto';
+}
+
+/**
+ * Key of everything a kit's outputs can depend on, from raw bytes only (no parsing): when it matches the
+ * previous build's, nothing of the kit needs to be read further.
+ */
+export function rawKitKey(kitDir: string, settings: OutputSettings): string {
+  return hash({ theme: themeKey(), files: hashFiles(kitDir), settings });
+}
+
+/** The kit settings a fiche shows in print. */
+function shownSettings(kit: Kit) {
+  const c = kit.config;
+  return { id: kit.id, title: c.title, level: c.level, edition: c.edition, publisher: c.publisher, accent: c.accent, baseUrl: c.baseUrl, keywords: c.keywords, parts: c.parts };
+}
+
+/** Key of a single-fiche PDF: its source, images, the fiches it refers to, the kit settings it shows, the theme. */
+export function ficheKey(kit: Kit, fiche: Fiche): string {
+  const refs = [...new Set(fiche.refs.map((r) => r.number))].sort((a, b) => a - b).map((n) => {
+    const target = kit.fiches.find((f) => f.number === n);
+    return target ? { n, title: target.meta.title, name: target.name } : { n };
+  });
+  return hash({
+    theme: themeKey(),
+    kit: shownSettings(kit),
+    text: fiche.source.text,
+    images: fiche.images.map((img) => [img.src, createHash('sha256').update(readFileSync(img.absPath)).digest('hex'), statSync(img.absPath).size]),
+    refs,
+  });
+}
+
+/** Key of a kit's booklet: the whole kit config, every included fiche's key, and the changelog page. */
+export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings): string {
+  return hash({ theme: themeKey(), config: kit.config, fiches: ficheKeys, changelog: settings.changelog ?? null });
+}
