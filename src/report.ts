@@ -18,7 +18,7 @@ export function formatSummary(diagnostics: Diagnostic[]): string {
   const warnings = diagnostics.length - errors;
   const plural = (n: number, word: string) => `${n} ${word}${n > 1 ? 's' : ''}`;
   if (diagnostics.length === 0) return '✓ aucun problème trouvé';
-  return `✗ ${plural(errors, 'erreur')}, ${plural(warnings, 'avertissement')}`;
+  return `${errors > 0 ? '✗' : '⚠'} ${plural(errors, 'erreur')}, ${plural(warnings, 'avertissement')}`;
 }
 
 /** The whole human report: sorted messages then the summary. */

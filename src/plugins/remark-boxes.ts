@@ -62,6 +62,18 @@ export default function remarkBoxes() {
         diagnose(file, box, `encadré « ${box.name} » inconnu : encadrés admis ${BOX_NAMES}`, 'encadre-inconnu');
         return;
       }
+      // Boxes do not nest: a box inside another means the first one was not closed before the second opened.
+      const inner = box.children.find((c) => c.type === 'containerDirective');
+      // A closed box ends after its closing fence; an unclosed one ends where its last child (or the file) ends.
+      const end = box.position?.end.offset;
+      const last = box.children[box.children.length - 1]?.position?.end.offset;
+      const start = box.position?.start.offset;
+      if (inner) {
+        const line = inner.position?.start.line;
+        diagnose(file, box, `encadré « ${box.name} » non fermé avant l'encadré « ${(inner as ContainerDirective).name} »${line ? ` (ligne ${line})` : ''} : une ligne « ::: » est attendue à sa fin`, 'encadre-non-ferme');
+      } else if (last !== undefined ? end === last : start !== undefined && end !== undefined && !/\n[ \t]*:{3,}[ \t]*$/.test(String(file.value).slice(start, end))) {
+        diagnose(file, box, `encadré « ${box.name} » jamais fermé : une ligne « ::: » est attendue à sa fin (sinon il avale la suite de la fiche)`, 'encadre-non-ferme');
+      }
       const label = isLabel(box.children[0]) ? (box.children[0] as Paragraph) : undefined;
       const content = label ? box.children.slice(1) : box.children;
       if (content.length === 0 || content.every((c) => toString(c).trim() === '')) {

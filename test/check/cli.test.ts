@@ -51,7 +51,7 @@ describe('kitess check: the report', () => {
         `${file}:14:9  avertissement  lien « http://www.rtes.fr/ » non sécurisé : une adresse en https:// est attendue  (lien-non-https)`,
         `${file}:14:52  avertissement  lien « http://www.rtes.fr/guide » non sécurisé : une adresse en https:// est attendue  (lien-non-https)`,
         '',
-        '✗ 0 erreur, 3 avertissements',
+        '⚠ 0 erreur, 3 avertissements',
         '',
       ].join('\n'),
     );
@@ -60,7 +60,7 @@ describe('kitess check: the report', () => {
 
   it('exits 1 on warnings with --strict', () => {
     const r = check('--strict', '--sheets', fixture('lien-non-https', 'bad'));
-    expect(r.stdout).toContain('✗ 0 erreur, 3 avertissements');
+    expect(r.stdout).toContain('⚠ 0 erreur, 3 avertissements');
     expect(r.code).toBe(1);
   });
 
@@ -161,7 +161,7 @@ describe('kitess check on the real kits', () => {
   it('finds no error in sheets/ (warnings allowed) and exits 0', () => {
     const r = check('--sheets', path.join(ROOT, 'sheets'));
     expect(r.stdout.split('\n').filter((l) => l.includes('  erreur  '))).toEqual([]);
-    expect(r.stdout).toMatch(/\n(✓ aucun problème trouvé|✗ 0 erreur, \d+ avertissements?)\n$/);
+    expect(r.stdout).toMatch(/\n(✓ aucun problème trouvé|⚠ 0 erreur, \d+ avertissements?)\n$/);
     expect(r.code).toBe(0);
     const report = JSON.parse(check('--format', 'json', '--sheets', path.join(ROOT, 'sheets')).stdout) as JsonReport;
     expect(report.errors).toBe(0);

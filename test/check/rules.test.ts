@@ -54,6 +54,7 @@ const CASES: Case[] = [
     at: [['essai/01-essai.md', 16, 1], ['essai/01-essai.md', 19, 1]],
     says: /^encadré « (a-retenir|exemple) » vide : du contenu est attendu avant « ::: »$/,
   },
+  { rule: 'encadre-non-ferme', severity: 'erreur', at: [['essai/01-essai.md', 16, 1]], says: /^encadré « a-retenir » non fermé avant l'encadré « exemple » \(ligne 23\) : une ligne « ::: » est attendue à sa fin$/ },
   { rule: 'encadre-sans-intitule', severity: 'erreur', at: [['essai/01-essai.md', 14, 1]], says: /^encadré « exemple » sans intitulé : la collectivité, ex\. « :::exemple\[/ },
   { rule: 'titre-niveau-1', severity: 'erreur', at: [['essai/01-essai.md', 12, 1]], says: /^titre de niveau « # » dans le corps : le titre vient de l'en-tête/ },
   { rule: 'titre-saute', severity: 'erreur', at: [['essai/01-essai.md', 16, 1]], says: /^niveau de titre sauté : « #### » après « ## », « ### » est attendu$/ },
