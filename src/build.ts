@@ -328,7 +328,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), signal, { recto });
       const title = `${kit.config.title} – ${kit.config.subtitle}`;
       const e = await timings.time('assemble', () => makePrintEdition(b.bytes, { title, date: pdfDate(kit), signal }));
-      if (e.transparent.length) log(`Attention : transparence page${e.transparent.length > 1 ? 's' : ''} ${e.transparent.join(', ')} du livret ${kit.config.title}, aplatie en image dans la version PDF/X.`);
+      if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
+      if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
       const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: key, reused: false });
       return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
     });

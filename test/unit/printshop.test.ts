@@ -4,7 +4,8 @@ import { PDFContentStream, PDFDocument, PDFName, PDFRawStream, decodePDFRawStrea
 import { describe, expect, it } from 'vitest';
 import { addTrimAndMarks, BLEED, BOXES, MM, padToMultipleOfFour } from '../../src/printshop/bleed.js';
 import { saddleStitchOrder } from '../../src/printshop/impose.js';
-import { pdfxDefinitions, stableId } from '../../src/printshop/pdfx.js';
+import { kitSchema } from '../../src/config/schema.js';
+import { pdfxDefinitions, stableId, transparentPages } from '../../src/printshop/pdfx.js';
 import { planRecto } from '../../src/printshop/recto.js';
 
 const TEMPLATES = path.resolve(import.meta.dirname, '../../templates');
@@ -130,5 +131,27 @@ describe('PDF/X definitions', () => {
     const b = stableId(pdf('FEDCBA9876543210FEDCBA9876543210'));
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(a.length).toBe(pdf('0123456789ABCDEF0123456789ABCDEF').length);
+  });
+});
+
+describe('transparency check', () => {
+  it('names the pages whose graphics states or images are transparent', async () => {
+    const pdf = await PDFDocument.create();
+    pdf.addPage().drawRectangle({ x: 10, y: 10, width: 50, height: 50 });
+    pdf.addPage().drawRectangle({ x: 10, y: 10, width: 50, height: 50, opacity: 0.5 });
+    pdf.addPage().drawRectangle({ x: 10, y: 10, width: 50, height: 50, opacity: 1 });
+    expect(transparentPages(pdf)).toEqual([2]);
+  });
+});
+
+describe('kit.yml print setting', () => {
+  it('accepts print: true or false, and nothing else', () => {
+    const base = {
+      id: 'demo', title: 'Kit', subtitle: 'Sous-titre', level: 'communes', edition: { number: 1, date: '2026-03-01' }, publisher: 'RTES',
+      accent: '#2f7d4f', booklet: 'kit-demo', baseUrl: 'https://kits.example.org/demo/', edito: 'Édito.', parts: [{ id: 'cles', title: 'Clés' }],
+    };
+    expect(kitSchema.parse(base).print).toBeUndefined();
+    expect(kitSchema.parse({ ...base, print: true }).print).toBe(true);
+    expect(kitSchema.safeParse({ ...base, print: 'oui' }).success).toBe(false);
   });
 });
