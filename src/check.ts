@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
-import { printFiche } from './build.js';
+import { printFiche } from './rebuild.js';
 import type { Diagnostic } from './errors.js';
 import { mapLimit } from './pipeline/print.js';
 import { prepareKits, selectKits } from './prepare.js';

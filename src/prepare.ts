@@ -1,30 +1,16 @@
 import type { Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
-import { listKits, loadKit } from './pipeline/load.js';
+import { loadKit } from './pipeline/load.js';
+
+export { selectKits } from './pipeline/load.js';
 import { createProcessor, parseFiche, parseKitConfig } from './pipeline/parse.js';
 import { checkKit, makeKit, transformFiche } from './pipeline/transform.js';
-import { UsageError } from './errors.js';
 import type { Timings } from './timings.js';
 
 /** The kits read, parsed and checked, with every diagnostic found on the way. */
 export interface Prepared {
   kits: Kit[];
   diagnostics: Diagnostic[];
-}
-
-/** Resolves the kits a command targets: the one named, or all of them. */
-export async function selectKits(sheetsDir: string, requested?: string[]): Promise<string[]> {
-  const available = await listKits(sheetsDir).catch(() => [] as string[]);
-  if (!requested || requested.length === 0) {
-    if (available.length === 0) throw new UsageError(`aucun kit dans ${sheetsDir} : un dossier contenant kit.yml est attendu`);
-    return available;
-  }
-  for (const id of requested) {
-    if (!available.includes(id)) {
-      throw new UsageError(`kit « ${id} » inconnu : ${available.length ? available.map((k) => `« ${k} »`).join(', ') : 'aucun kit'} attendu`);
-    }
-  }
-  return requested;
 }
 
 /** Load → parse → transform for the given kits: everything the build checks before printing. */

@@ -1,10 +1,6 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
-import { build } from '../build.js';
-import { check } from '../check.js';
 import { registerImpose } from './impose.js';
-import { changesSince, formatChanges } from '../changelog.js';
-import { startPreview } from '../preview.js';
 import { KitessError, SourceError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
@@ -72,6 +68,7 @@ program
   .helpOption('-h, --help', "affiche l'aide")
   .action(async (kits: string[], opts) => {
     try {
+      const { build } = await import('../build.js');
       const result = await build({
         sheetsDir: path.resolve(opts.sheets),
         outDir: path.resolve(opts.out),
@@ -109,6 +106,7 @@ program
   .action(async (kits: string[], opts) => {
     const json = opts.format === 'json';
     try {
+      const { check } = await import('../check.js');
       const result = await check({ sheetsDir: path.resolve(opts.sheets), kits, pages: opts.pages, browserPath: opts.browser, concurrency: opts.concurrency, signal: controller.signal });
       const errors = result.diagnostics.filter((d) => d.severity === 'erreur').length;
       const warnings = result.diagnostics.length - errors;
@@ -134,6 +132,7 @@ program
   .action(async (ref: string, opts) => {
     const json = opts.format === 'json';
     try {
+      const { changesSince, formatChanges } = await import('../changelog.js');
       const { label, changes } = await changesSince(ref, path.resolve(opts.sheets));
       process.stdout.write(json ? `${JSON.stringify({ since: label, kits: changes }, null, 2)}\n` : `${formatChanges(label, changes)}\n`);
     } catch (error) {
@@ -152,6 +151,7 @@ program
   .helpOption('-h, --help', "affiche l'aide")
   .action(async (kits: string[], opts) => {
     try {
+      const { startPreview } = await import('../preview.js');
       const server = await startPreview({
         sheetsDir: path.resolve(opts.sheets),
         outDir: path.resolve(opts.out),

@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Diagnostic } from '../errors.js';
+import { UsageError, type Diagnostic } from '../errors.js';
 import type { KitSource, SourceFile } from '../model.js';
 
 /** File names a fiche may have: two digits, a dash, a lowercase slug. */
@@ -50,4 +50,19 @@ export async function loadKit(sheetsDir: string, id: string): Promise<{ source: 
   }
   const config = await readSource(path.join(dir, 'kit.yml'));
   return { source: { id, dir, config, sheets }, diagnostics };
+}
+
+/** Resolves the kits a command targets: the one named, or all of them. */
+export async function selectKits(sheetsDir: string, requested?: string[]): Promise<string[]> {
+  const available = await listKits(sheetsDir).catch(() => [] as string[]);
+  if (!requested || requested.length === 0) {
+    if (available.length === 0) throw new UsageError(`aucun kit dans ${sheetsDir} : un dossier contenant kit.yml est attendu`);
+    return available;
+  }
+  for (const id of requested) {
+    if (!available.includes(id)) {
+      throw new UsageError(`kit « ${id} » inconnu : ${available.length ? available.map((k) => `« ${k} »`).join(', ') : 'aucun kit'} attendu`);
+    }
+  }
+  return requested;
 }
