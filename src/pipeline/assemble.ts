@@ -1,4 +1,5 @@
 import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { appendUpdate, classicXref, patchInPlace } from './incremental.js';
 
 /** The document information every PDF carries. */
 export interface PdfMeta {
@@ -151,26 +152,37 @@ function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFO
  * Chromium names tagged elements after its DOM node ids (`node00000022`), which depend on every page the
  * renderer built before: renumbering them in their own order makes the same document give the same bytes.
  */
-export function stabiliseStructureIds(doc: PDFDocument): void {
-  const objects = doc.context.enumerateIndirectObjects().map(([, obj]) => obj);
+export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, string>; objects: number[] } {
+  const objects = doc.context.enumerateIndirectObjects();
   const ids = new Set<string>();
+  const holders = new Set<number>();
   const collect = new Set<PDFObject>();
-  for (const obj of objects) walkStrings(obj, (value) => NODE_ID.test(value) && ids.add(value), collect);
-  if (ids.size === 0) return;
+  for (const [ref, obj] of objects) walkStrings(obj, (value) => NODE_ID.test(value) && (ids.add(value), holders.add(ref.objectNumber)), collect);
   const sorted = [...ids].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const rename = new Map(sorted.map((id, i) => [id, `node${String(i + 1).padStart(8, '0')}`]));
+  const rename = new Map(sorted.map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));
   const seen = new Set<PDFObject>();
-  for (const obj of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
+  for (const [, obj] of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
+  return { rename, objects: [...holders] };
+}
+
+const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
+
+/** A date as PDF writes it, in UTC: `D:20260301000000+00'00'`. */
+function pdfDateString(date: Date): string {
+  return `D:${date.toISOString().replace(/[-:T]/g, '').slice(0, 14)}+00'00'`;
 }
 
 /** Loads printed bytes for post-processing, without touching their dates. */
-export function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
-  return PDFDocument.load(bytes, { updateMetadata: false });
+export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const info = doc.context.trailerInfo.Info;
+  loaded.set(doc, { bytes, largest: doc.context.largestObjectNumber, info: info instanceof PDFRef ? info.objectNumber : undefined });
+  return doc;
 }
 
 /** Sets the document information (title, author, subject, keywords, language, fixed dates) and saves. */
 export async function finishPdf(doc: PDFDocument, meta: PdfMeta): Promise<Uint8Array> {
-  stabiliseStructureIds(doc);
+  const ids = stabiliseStructureIds(doc);
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
   doc.setSubject(meta.subject);
@@ -180,5 +192,21 @@ export async function finishPdf(doc: PDFDocument, meta: PdfMeta): Promise<Uint8A
   doc.setCreationDate(meta.date);
   doc.setModificationDate(meta.date);
   doc.setLanguage('fr-FR');
+  // Fast path: patch Chromium's bytes in place and append the new objects as an incremental update.
+  // Chromium's own structure ids and dates stay in the first revision: they are overwritten there, at equal length.
+  const origin = loaded.get(doc);
+  const xref = origin && classicXref(origin.bytes);
+  if (origin && xref) {
+    const bytes = Uint8Array.from(origin.bytes);
+    const renameIds = (body: string) => body.replace(/\((node\d+)\)/g, (all, id: string) => (ids.rename.get(id)?.length === id.length ? `(${ids.rename.get(id)})` : all));
+    const fixDates = (body: string) => body.replace(/\(D:\d{14}([^)]*)\)/g, (all, zone: string) => (zone === "+00'00'" ? `(${pdfDateString(meta.date)})` : all));
+    const info = origin.info;
+    if (patchInPlace(bytes, xref.offsets, ids.objects, renameIds) && (info === undefined || patchInPlace(bytes, xref.offsets, [info], fixDates))) {
+      const changed: PDFRef[] = [doc.context.trailerInfo.Root as PDFRef];
+      if (doc.context.trailerInfo.Info instanceof PDFRef) changed.push(doc.context.trailerInfo.Info);
+      for (const [ref] of doc.context.enumerateIndirectObjects()) if (ref.objectNumber > origin.largest) changed.push(ref);
+      return appendUpdate(doc, bytes, xref.startxref, changed);
+    }
+  }
   return doc.save({ useObjectStreams: false });
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
@@ -126,6 +127,12 @@ describe('booklet', () => {
 
   it('prints cross-references with the page of the target fiche', () => {
     expect(pdfText(booklet(), 4)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 5\)/);
+  });
+
+  it('passes qpdf’s structural check, fiches and booklet alike', () => {
+    for (const file of [booklet(), fiche('01-de-quoi-parle-t-on.pdf')]) {
+      expect(execFileSync('qpdf', ['--check', file], { encoding: 'utf8' })).toContain('No syntax or stream encoding errors');
+    }
   });
 
   it('sets the booklet metadata', () => {
