@@ -45,7 +45,7 @@ const SAMPLE_MS = 50;
 /** A run taking longer than this is a hang: stopped, and the bench fails. */
 const RUN_TIMEOUT_MS = 240_000;
 /** Longest time the whole bench waits, before runs, for someone else's Chromium to finish. */
-const QUIET_BUDGET_MS = 90_000;
+const QUIET_BUDGET_MS = 30_000;
 /** PSS (smaps_rollup) is dearer to read than RSS: every PSS_EVERY samples only. */
 const PSS_EVERY = 5;
 const CONCURRENCY = Math.max(2, os.availableParallelism());
@@ -239,7 +239,8 @@ class TreeSampler {
     // Someone else's Chromium (tests run by another developer…) competes for the same cores.
     if (procs.some((p) => !tree.has(p.pid) && CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm))) this.foreignChromium = true;
     this.peakRss = Math.max(this.peakRss, rss);
-    if (this.samples++ % PSS_EVERY === 0) {
+    // Every sample for the first half second (short runs), then every PSS_EVERY samples.
+    if (this.samples < 10 || this.samples % PSS_EVERY === 0) {
       let pss = 0;
       for (const pid of tree) {
         try {
@@ -250,6 +251,7 @@ class TreeSampler {
       }
       this.peakPss = Math.max(this.peakPss, pss);
     }
+    this.samples++;
   }
 
   stop(): void {
@@ -373,6 +375,12 @@ function buildArgs(outDir: string, sheetsDir: string): string[] {
 
 async function removeCaches(...dirs: string[]): Promise<void> {
   for (const dir of [ROOT, ...dirs]) await rm(path.join(dir, CACHE_DIR), { recursive: true, force: true });
+}
+
+/** The stage table `--timings` printed, from its heading on. */
+function timingsOf(run: Pick<Run, 'stdout'>): string {
+  const at = run.stdout.indexOf('Temps par étape');
+  return at >= 0 ? run.stdout.slice(at).trim() : '(tableau --timings absent de la sortie)';
 }
 
 async function cliRun(outDir: string, sheetsDir: string): Promise<Run> {
@@ -501,6 +509,7 @@ async function main(): Promise<void> {
   const results: Record<ScenarioId, Run[]> = { clean: [], nochange: [], onefiche: [], floor: [] };
   const floorReports: FloorReport[] = [];
   let timingsTable = '';
+  let oneFicheTimings = '';
   let checks: BookletCheck[] = [];
   let floorInput: Pick<FloorConfig, 'starts' | 'fiches'> | undefined;
   let editedSentence = '';
@@ -521,8 +530,7 @@ async function main(): Promise<void> {
       results.clean.push(clean);
       progress(`${LABELS.clean}, passe ${i}`, clean);
       if (i === 1) {
-        const at = clean.stdout.indexOf('Temps par étape');
-        timingsTable = at >= 0 ? clean.stdout.slice(at).trim() : '(tableau --timings absent de la sortie)';
+        timingsTable = timingsOf(clean);
         const found = await floorInputs(out);
         floorInput = { starts: found.starts, fiches: found.fiches };
         checks = found.checks;
@@ -557,6 +565,7 @@ async function main(): Promise<void> {
       editedSentence = await editFiche(sheetsCopy, i);
       const run = await cliRun(editOut, sheetsCopy);
       results.onefiche.push(run);
+      oneFicheTimings = timingsOf(run);
       progress(`${LABELS.onefiche}, passe ${i}`, run);
     }
   } catch (error) {
@@ -575,6 +584,8 @@ async function main(): Promise<void> {
   const nochange = wall('nochange');
   const onefiche = wall('onefiche');
   const ratio = clean / floor;
+  const cpuRatio = median(results.clean.map((r) => r.cpuMs)) / median(results.floor.map((r) => r.cpuMs));
+  const pairRatios = results.clean.map((r, i) => r.wallMs / results.floor[i]!.wallMs);
   const share = onefiche / clean;
   const nochangeLaunched = results.nochange.filter((r) => r.chromium).length;
   const cliRuns = (['clean', 'nochange', 'onefiche'] as const).flatMap((id) => results[id]);
@@ -602,7 +613,7 @@ async function main(): Promise<void> {
     ];
   });
   const resultsTable = table(
-    ['Scénario', 'Médiane', 'Min', 'Max', 'Pic mémoire RSS', 'Pic mémoire PSS', 'CPU (médiane)', 'Pages', 'Pages/s', 'Chromium lancé'],
+    ['Scénario', 'Médiane', 'Min', 'Max', 'Pic mémoire RSS', 'Pic mémoire PSS', 'CPU (médiane)', 'Pages (manifest)', 'Pages/s', 'Chromium lancé'],
     rows,
   );
   const targets = table(
@@ -630,7 +641,8 @@ async function main(): Promise<void> {
     `- Durée totale du banc : ${fr((performance.now() - began) / 60000, 1)} min`,
   ].join('\n');
   const notes = [
-    `- Plancher : ${seconds(floor)} dont ${seconds(floorPrep)} de préparation (démarrage de Node, imports, prepareKits, rendu HTML) et ${seconds(floorPrint)} d'impression (lancement de Chromium → fermeture, ${floorReports[0]?.documents ?? '?'} documents).`,
+    `- Plancher : médiane ${seconds(floor)} ; médianes de ses deux phases : ${seconds(floorPrep)} de préparation (démarrage de Node, imports, prepareKits, rendu HTML), ${seconds(floorPrint)} d'impression (lancement de Chromium → fermeture, ${floorReports[0]?.documents ?? '?'} documents).`,
+    `- Construction complète / plancher, passe par passe : ${pairRatios.map((r) => fr(r)).join(' ; ')} ; en temps CPU (médianes) : ${fr(cpuRatio)}, chiffre moins sensible que le temps réel à la charge de la machine.`,
     `- Pagination des livrets (passe 1) : ${checks.map((c) => `${c.kit} ${c.predicted ? 'prédite juste (une impression)' : 'prédite fausse (au moins deux impressions)'}`).join(', ')}.`,
     pagesMismatch ? '- ⚠ Le plancher et la construction complète ne produisent pas le même nombre de pages : à vérifier.' : '- Le plancher produit exactement autant de pages que la construction complète.',
     foreign > 0
@@ -641,9 +653,9 @@ async function main(): Promise<void> {
   ].join('\n');
   const method = [
     "- Chaque scénario lance la vraie commande (`node bin/kitess.js build --out <dossier temporaire> --sheets <dossier> --timings`) dans un processus enfant, chronométré du lancement à la sortie ; le plancher est `node build/bench/bench.js --floor` : mêmes documents HTML finals (prepareKits + renderFiche/renderBooklet, pagination finale des livrets relue dans la construction complète), un seul Chromium, mêmes options de lancement, même interception des requêtes, même page.pdf, même concurrence, sans pdf-lib, sans deuxième passe ni publication.",
-    `- Construction complète : dossier de sortie neuf, dossiers \`${CACHE_DIR}\` supprimés (racine du projet et dossier de sortie). Sans changement : même commande sur le même dossier de sortie. Une fiche : copie de sheets/ construite une fois (non chronométrée), puis une phrase différente à chaque passe.`,
+    `- Construction complète : dossier de sortie neuf (les clés \`inputs\` de son manifest.json sont ce que l'incrémental relit), dossiers \`${CACHE_DIR}\` supprimés s'il y en a (racine du projet et dossier de sortie). Sans changement : même commande sur le même dossier de sortie. Une fiche : copie de sheets/ construite une fois (non chronométrée), puis une phrase différente à chaque passe.`,
     `- Mémoire : somme des RSS du processus et de tous ses descendants (Node + tous les processus Chromium), relue dans /proc toutes les ${SAMPLE_MS} ms ; maximum des passes (c'est elle que juge l'objectif). La somme des RSS compte autant de fois qu'il y a de processus les pages partagées (code de Chromium, polices…) : c'est un majorant. La colonne PSS (somme des Pss de /proc/<pid>/smaps_rollup, relue toutes les ${SAMPLE_MS * PSS_EVERY} ms) partage ces pages entre processus : c'est l'empreinte réelle. Les chrome_crashpad_handler (rattachés à init, ~4 Mio chacun) ne sont pas comptés.`,
-    '- CPU : temps utilisateur + système de tout l\'arbre (compté par le noyau à la fin des processus). Pages : somme des pages des livrets et des fiches du manifest.json ; pour le plancher, pages des PDF comptées avec pdf-lib après la mesure.',
+    '- CPU : temps utilisateur + système de tout l\'arbre (compté par le noyau à la fin des processus). Pages : somme des pages des livrets et des fiches du manifest.json (pour les reconstructions, les PDF repris tels quels comptent aussi) ; pour le plancher, pages des PDF comptées avec pdf-lib après la mesure. Pages/s : ces pages divisées par la médiane.',
     '- « Chromium lancé » : un processus chromium/chrome a été vu parmi les descendants pendant la passe.',
   ].join('\n');
 
@@ -662,12 +674,20 @@ async function main(): Promise<void> {
     '',
     targets,
     '',
-    '## Temps par étape (construction complète, passe 1, `--timings`)',
+    '## Temps par étape (`--timings`)',
     '',
-    'Les étapes qui se chevauchent (impressions simultanées) sont comptées chacune en entier : la somme dépasse le temps réel.',
+    'Les étapes qui se chevauchent (impressions simultanées) sont comptées chacune en entier : la somme peut dépasser le temps réel.',
+    '',
+    'Construction complète, passe 1 :',
     '',
     '```',
     timingsTable,
+    '```',
+    '',
+    `Reconstruction après modification d'une fiche, passe ${runs} :`,
+    '',
+    '```',
+    oneFicheTimings,
     '```',
     '',
     '## Remarques',
