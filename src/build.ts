@@ -89,6 +89,15 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const kits = previous!.kits.filter((k) => ids.includes(k.id));
     return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false };
   }
+  // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
+  const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
+  const kept = previous?.kits.filter((k) => ids.includes(k.id) && !changed.includes(k.id)) ?? [];
+  if (kept.length > 0) log(`Inchangé${kept.length > 1 ? 's' : ''}, repris tel${kept.length > 1 ? 's' : ''} quel${kept.length > 1 ? 's' : ''} : ${kept.map((k) => k.id).join(', ')}.`);
   const { buildChanged } = await import('./rebuild.js');
-  return buildChanged(options, deps, { ids, settings, previous, rawKeys, timings, log });
+  const result = await buildChanged(options, deps, { ids: changed, settings, previous, rawKeys, timings, log });
+  return {
+    ...result,
+    kits: [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id)),
+    reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
+  };
 }
