@@ -25,6 +25,8 @@ export const CHROMIUM_FLAGS = [
   '--disable-sync',
   '--disable-dev-shm-usage',
   '--font-render-hinting=none',
+  '--disable-features=SpareRendererForSitePerProcess',
+  '--renderer-process-limit=2',
 ];
 
 /** Where the executable was found, for messages and the bench. */
