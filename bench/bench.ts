@@ -26,7 +26,7 @@ import { PDFDocument } from 'pdf-lib';
 import puppeteer, { type Browser, type HTTPRequest } from 'puppeteer';
 import { CHROMIUM_FLAGS, resolveBrowser } from '../src/browser.js';
 import { readOutline } from '../src/pipeline/assemble.js';
-import { resolveAsset } from '../src/pipeline/print.js';
+import { ASSET_TYPES, resolveAsset } from '../src/pipeline/print.js';
 import { DOC_ORIGIN, renderBooklet, renderFiche, type RenderedDoc } from '../src/pipeline/render.js';
 import { prepareKits, selectKits } from '../src/prepare.js';
 
@@ -75,16 +75,6 @@ interface FloorReport {
   browserVersion: string;
 }
 
-const TYPES: Record<string, string> = {
-  '.css': 'text/css',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.webp': 'image/webp',
-};
 
 /** Serves the document and the build's own files, as print.ts does; everything else is blocked. */
 async function serve(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
@@ -94,7 +84,7 @@ async function serve(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
   if (!file) return request.abort('blockedbyclient');
   try {
     const body = await readFile(file);
-    return request.respond({ status: 200, contentType: TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
+    return request.respond({ status: 200, contentType: ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
   } catch {
     return request.respond({ status: 404, body: '' });
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
 import { AbortedError, PrintError, SourceError, throwIfAborted } from './errors.js';
 import type { Fiche, Kit } from './model.js';
-import { finishPdf, loadPdf, readOutline, writeOutline, type OutlineNode } from './pipeline/assemble.js';
+import { finishPdf, loadPdf, readOutline, writeOutline, type OutlineNode, type PdfMeta } from './pipeline/assemble.js';
 import { mapLimit, printPdf } from './pipeline/print.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -11,7 +11,7 @@ import { changesSince, digestFiche, type KitChanges } from './changelog.js';
 import { bookletKey, ficheKey, type OutputSettings } from './pipeline/inputs.js';
 import { coverSvg, distribute } from './pipeline/distribute.js';
 import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
-import { fichePdfName, renderBooklet, renderFiche, type StartPages } from './pipeline/render.js';
+import { fichePdfName, renderBooklet, renderFiche, type RenderedDoc, type StartPages } from './pipeline/render.js';
 import { makePrintEdition } from './printshop/edition.js';
 import { planRecto } from './printshop/recto.js';
 import { publishedKit } from './schedule.js';
@@ -42,20 +42,18 @@ export interface PrintedFiche {
   pages: number;
 }
 
+/** The document information of a kit's PDF: its title and subject, the publisher, the edition's fixed date. */
+function pdfMeta(kit: Kit, doc: RenderedDoc): PdfMeta {
+  return { title: doc.title, author: kit.config.publisher, subject: doc.subject, keywords: doc.keywords, date: pdfDate(kit), producer: GENERATOR };
+}
+
 /** Renders, prints and finishes one fiche as a PDF of its own. */
 export async function printFiche(handle: BrowserHandle, kit: Kit, fiche: Fiche, timings: Timings, signal?: AbortSignal): Promise<PrintedFiche> {
   const doc = await timings.time('render', () => renderFiche(kit, fiche));
   const raw = await timings.time('print', () => printPdf(handle.browser, doc, { signal }));
   return timings.time('assemble', async () => {
     const pdf = await loadPdf(raw);
-    const bytes = await finishPdf(pdf, {
-      title: doc.title,
-      author: kit.config.publisher,
-      subject: doc.subject,
-      keywords: doc.keywords,
-      date: pdfDate(kit),
-      producer: GENERATOR,
-    });
+    const bytes = await finishPdf(pdf, pdfMeta(kit, doc));
     return { fiche, bytes, pages: pdf.getPageCount() };
   });
 }
@@ -126,14 +124,7 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
         { title: 'Quatrième de couverture', pageIndex: pdf.getPageCount() - 1 },
       ];
       writeOutline(pdf, outline);
-      const bytes = await finishPdf(pdf, {
-        title: doc.title,
-        author: kit.config.publisher,
-        subject: doc.subject,
-        keywords: doc.keywords,
-        date: pdfDate(kit),
-        producer: GENERATOR,
-      });
+      const bytes = await finishPdf(pdf, pdfMeta(kit, doc));
       return { bytes, pages: pdf.getPageCount(), starts, retry: undefined };
     });
     if (result.retry) {

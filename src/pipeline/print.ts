@@ -5,7 +5,8 @@ import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
 import { PrintError, throwIfAborted } from '../errors.js';
 import { DOC_ORIGIN, type RenderedDoc } from './render.js';
 
-const TYPES: Record<string, string> = {
+/** Content types of the files the printer serves. */
+export const ASSET_TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
@@ -41,7 +42,7 @@ async function answer(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
   if (!file) return request.abort('blockedbyclient');
   try {
     const body = await readFile(file);
-    return request.respond({ status: 200, contentType: TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
+    return request.respond({ status: 200, contentType: ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
   } catch {
     return request.respond({ status: 404, body: '' });
   }
