@@ -102,13 +102,24 @@ export function parseKitConfig(source: KitSource): { config?: KitConfig; diagnos
   return { config: result.value, diagnostics };
 }
 
+/** What parsing a fiche gives: the fiche, or, when its frontmatter is wrong, its body still to be checked. */
+export interface ParseResult {
+  fiche?: ParsedFiche;
+  /** The body of a fiche whose frontmatter failed, so that its other errors are reported in the same run. */
+  body?: { file: VFile; tree: MdastRoot };
+  diagnostics: Diagnostic[];
+}
+
 /** Parses one fiche: Markdown tree and validated frontmatter, with positions. */
-export function parseFiche(processor: Processor, source: SourceFile): { fiche?: ParsedFiche; diagnostics: Diagnostic[] } {
+export function parseFiche(processor: Processor, source: SourceFile): ParseResult {
   const file = new VFile({ path: source.absPath, value: source.text });
   const tree = processor.parse(file) as MdastRoot;
+  // Until the frontmatter is read, the number in the file name stands for the fiche's.
+  file.data.ficheNumber = Number(path.basename(source.absPath).slice(0, 2)) || 0;
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
   if (!yamlNode) {
     return {
+      body: { file, tree },
       diagnostics: [
         {
           file: source.path,
@@ -123,7 +134,7 @@ export function parseFiche(processor: Processor, source: SourceFile): { fiche?: 
   }
   const firstLine = (yamlNode.position?.start.line ?? 1) + 1;
   const result = validateYaml(yamlNode.value, ficheSchema, { file: source.path, firstLine }, 'fiche-schema');
-  if (!result.ok) return { diagnostics: result.diagnostics };
+  if (!result.ok) return { diagnostics: result.diagnostics, body: { file, tree } };
   const name = path.basename(source.absPath, '.md');
   const diagnostics: Diagnostic[] = [];
   const placeOf = (field: string) => positionOf(result, field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), firstLine);

@@ -1,7 +1,7 @@
 import type { Root as HastRoot } from 'hast';
 import type { KitConfig } from '../config/schema.js';
 import type { Diagnostic } from '../errors.js';
-import type { Fiche, Kit, KitSource } from '../model.js';
+import type { Fiche, FicheRef, Kit, KitSource } from '../model.js';
 import { fileDiagnostics, type ParsedFiche, type Processor } from './parse.js';
 
 /** Runs the Markdown transforms of one fiche and returns its HTML tree and references. */
@@ -21,7 +21,14 @@ export async function transformFiche(processor: Processor, parsed: ParsedFiche):
 }
 
 /** Checks what only the whole kit can tell: unique numbers, known parts, existing cross-references. */
-export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Diagnostic[] {
+/** A fiche whose frontmatter could not be read: its number (from its file name) and its cross-references. */
+export interface UnreadableFiche {
+  number: number;
+  path: string;
+  refs: FicheRef[];
+}
+
+export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], unreadable: UnreadableFiche[] = []): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
   const byNumber = new Map<number, Fiche>();
   const parts = new Set(config.parts.map((p) => p.id));
@@ -46,18 +53,23 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[]):
       });
     }
   }
-  for (const fiche of fiches) {
-    for (const ref of fiche.refs) {
-      if (byNumber.has(ref.number)) continue;
+  const known = (n: number) => byNumber.has(n) || unreadable.some((u) => u.number === n);
+  const referring = [...fiches.map((f) => ({ path: f.source.path, refs: f.refs })), ...unreadable];
+  for (const { path, refs } of referring) {
+    for (const ref of refs) {
+      // A fiche whose frontmatter is wrong is reported once, not again at every reference to it.
+      if (known(ref.number)) continue;
       diagnostics.push({
-        file: fiche.source.path,
+        file: path,
         line: ref.line,
         column: ref.column,
         severity: 'erreur',
-        message: `renvoi vers la fiche ${ref.number}, qui n'existe pas dans le kit « ${source.id} » : un numéro parmi ${[...byNumber.keys()].sort((a, b) => a - b).join(', ')} est attendu`,
+        message: `renvoi vers la fiche ${ref.number}, qui n'existe pas dans le kit « ${source.id} » : un numéro parmi ${[...new Set([...byNumber.keys(), ...unreadable.map((u) => u.number)])].sort((a, b) => a - b).join(', ')} est attendu`,
         rule: 'renvoi-inconnu',
       });
     }
+  }
+  for (const fiche of fiches) {
     if (fiche.meta.sources.length === 0) {
       diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });
     }
