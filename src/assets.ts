@@ -7,6 +7,9 @@ const require = createRequire(import.meta.url);
 /** The project's root folder (where templates/ lives), from the compiled or source location. */
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), path.basename(path.dirname(path.dirname(fileURLToPath(import.meta.url)))) === 'build' ? '../..' : '..');
 
+/** The folder of kitess's own code as it runs (build/src once compiled, src under the test runner). */
+export const SOURCE_DIR = path.dirname(fileURLToPath(import.meta.url));
+
 /** The folder of templates and print CSS. */
 export const TEMPLATES_DIR = path.join(PROJECT_ROOT, 'templates');
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
+import { FONT_PACKAGES, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import type { Fiche, Kit } from '../model.js';
 import { VERSION } from '../version.js';
 
@@ -31,6 +31,8 @@ let theme: string | undefined;
 export function themeKey(): string {
   theme ??= hash({
     version: VERSION,
+    // The code itself, so that a changed kitess prints again even before its version number moves.
+    code: hashFiles(SOURCE_DIR),
     templates: hashFiles(TEMPLATES_DIR),
     fonts: Object.entries(FONT_PACKAGES).map(([name, dir]) => [name, JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')).version]),
     epoch: process.env.SOURCE_DATE_EPOCH ?? null,

@@ -5,6 +5,7 @@ import { visit } from 'unist-util-visit';
 import type { Fiche, Kit } from '../model.js';
 import { cssString, editionLabel, frenchDate } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
+import { hyphenateFrench } from '../text/hyphenation.js';
 import { qrDataUri } from '../text/qrcode.js';
 import type { KitChanges } from '../changelog.js';
 import { FONT_STYLESHEETS } from '../assets.js';
@@ -94,7 +95,8 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: S
       node.children = [{ type: 'text', value: `fiche ${number} (à paraître)` }];
       return;
     }
-    const label = frenchTypography(`fiche ${number} « ${target.meta.title} »`);
+    // The reference sits in running text: its title may break at French hyphenation points like the text around it.
+    const label = frenchTypography(`fiche ${number} « ${hyphenateFrench(target.meta.title)} »`);
     if (mode === 'booklet') {
       node.properties.href = `#fiche-${number}`;
       const page = starts.get(number);

@@ -3,7 +3,7 @@ import { visitParents } from 'unist-util-visit-parents';
 import { hyphenateFrench } from '../text/hyphenation.js';
 
 const BODY = new Set(['p', 'li', 'td', 'dd', 'blockquote']);
-const NEVER = new Set(['a', 'code', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'th', 'figcaption', 'strong']);
+const NEVER = new Set(['a', 'code', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'th', 'figcaption']);
 const TITLE_CLASSES = ['box-kicker', 'box-title'];
 
 function isTitle(el: Element): boolean {

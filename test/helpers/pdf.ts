@@ -55,3 +55,19 @@ export async function pdfLinks(file: string): Promise<string[]> {
   }
   return uris;
 }
+
+/**
+ * For every line of at least five words, the widest space between two words relative to the line's height,
+ * read back with `pdftotext -bbox-layout`: loose justified lines (and rivers) show as wide spaces.
+ */
+export function widestWordSpaces(file: string): number[] {
+  const xml = execFileSync('pdftotext', ['-bbox-layout', file, '-'], { encoding: 'utf8' });
+  const ratios: number[] = [];
+  for (const [, yMin, yMax, body] of xml.matchAll(/<line xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([\s\S]*?)<\/line>/g)) {
+    const words = [...body!.matchAll(/<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)"/g)].map((m) => [Number(m[1]), Number(m[2])] as const);
+    if (words.length < 5) continue;
+    const widest = Math.max(...words.slice(1).map(([xMin], i) => xMin - words[i]![1]));
+    ratios.push(widest / (Number(yMax) - Number(yMin)));
+  }
+  return ratios;
+}
