@@ -23,10 +23,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import puppeteer, { type Browser, type HTTPRequest } from 'puppeteer';
+import puppeteer, { type Browser } from 'puppeteer';
 import { CHROMIUM_FLAGS, resolveBrowser } from '../src/browser.js';
 import { readOutline } from '../src/pipeline/assemble.js';
-import { ASSET_TYPES, resolveAsset } from '../src/pipeline/print.js';
+import { serveRequest } from '../src/pipeline/print.js';
 import { DOC_ORIGIN, renderBooklet, renderFiche, type RenderedDoc } from '../src/pipeline/render.js';
 import { prepareKits, selectKits } from '../src/prepare.js';
 
@@ -76,26 +76,12 @@ interface FloorReport {
 }
 
 
-/** Serves the document and the build's own files, as print.ts does; everything else is blocked. */
-async function serve(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
-  const url = request.url();
-  if (url === `${DOC_ORIGIN}/document.html`) return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: doc.html });
-  const file = request.method() === 'GET' ? resolveAsset(url, doc.kitDir) : undefined;
-  if (!file) return request.abort('blockedbyclient');
-  try {
-    const body = await readFile(file);
-    return request.respond({ status: 200, contentType: ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
-  } catch {
-    return request.respond({ status: 404, body: '' });
-  }
-}
-
 async function printBare(browser: Browser, doc: RenderedDoc): Promise<Uint8Array> {
   const page = await browser.newPage();
   try {
     await page.setRequestInterception(true);
     page.on('request', (request) => {
-      serve(request, doc).catch(() => undefined);
+      serveRequest(request, doc).catch(() => undefined);
     });
     await page.goto(`${DOC_ORIGIN}/document.html`, { waitUntil: 'load' });
     // Same options as printPdf (outline is on for fiches and booklets alike); page.pdf waits for fonts itself.

@@ -8,7 +8,7 @@ import { mapLimit, printPdf } from './pipeline/print.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { changesSince, digestFiche, type KitChanges } from './changelog.js';
-import { bookletKey, ficheKey, type OutputSettings } from './pipeline/inputs.js';
+import { bookletKey, ficheKey, sourceDateEpoch, type OutputSettings } from './pipeline/inputs.js';
 import { coverSvg, distribute } from './pipeline/distribute.js';
 import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
 import { fichePdfName, renderBooklet, renderFiche, type RenderedDoc, type StartPages } from './pipeline/render.js';
@@ -30,9 +30,7 @@ function normalise(text: string): string {
 }
 
 function pdfDate(kit: Kit): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
-  return new Date(`${kit.config.edition.date}T00:00:00Z`);
+  return sourceDateEpoch() ?? new Date(`${kit.config.edition.date}T00:00:00Z`);
 }
 
 /** A fiche printed alone. */

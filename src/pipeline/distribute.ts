@@ -6,14 +6,13 @@ import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
 import { editionLabel, frenchDate } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
+import { sourceDateEpoch } from './inputs.js';
 import { sha256, type Manifest, type ManifestKit, type ManifestZip } from './publish.js';
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
-  const epoch = process.env.SOURCE_DATE_EPOCH;
-  if (epoch && /^\d+$/.test(epoch)) return new Date(Number(epoch) * 1000);
   // Zip stores local time without zone; noon keeps the date stable whatever the machine's zone.
-  return new Date(`${isoDate}T12:00:00`);
+  return sourceDateEpoch() ?? new Date(`${isoDate}T12:00:00`);
 }
 
 // PDFs are already compressed: the zips store them as they are (level 0), which is 40 times faster.

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { FONT_PACKAGES, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import type { Fiche, Kit } from '../model.js';
+import { sha256 } from './publish.js';
 import { VERSION } from '../version.js';
 
 function hash(value: unknown): string {
@@ -23,6 +24,12 @@ function hashFiles(dir: string): string {
   const h = createHash('sha256');
   for (const file of filesUnder(dir)) h.update(path.relative(dir, file)).update('\0').update(readFileSync(file)).update('\0');
   return h.digest('hex');
+}
+
+/** The date SOURCE_DATE_EPOCH fixes for every output, if it is set. */
+export function sourceDateEpoch(): Date | undefined {
+  const epoch = process.env.SOURCE_DATE_EPOCH;
+  return epoch && /^\d+$/.test(epoch) ? new Date(Number(epoch) * 1000) : undefined;
 }
 
 let theme: string | undefined;
@@ -74,7 +81,7 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
     theme: themeKey(),
     kit: shownSettings(kit),
     text: fiche.source.text,
-    images: fiche.images.map((img) => [img.src, createHash('sha256').update(readFileSync(img.absPath)).digest('hex'), statSync(img.absPath).size]),
+    images: fiche.images.map((img) => [img.src, sha256(readFileSync(img.absPath))]),
     refs,
   });
 }

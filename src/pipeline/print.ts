@@ -6,7 +6,7 @@ import { PrintError, throwIfAborted } from '../errors.js';
 import { DOC_ORIGIN, type RenderedDoc } from './render.js';
 
 /** Content types of the files the printer serves. */
-export const ASSET_TYPES: Record<string, string> = {
+const ASSET_TYPES: Record<string, string> = {
   '.css': 'text/css',
   '.woff2': 'font/woff2',
   '.woff': 'font/woff',
@@ -33,7 +33,8 @@ export function resolveAsset(url: string, kitDir: string): string | undefined {
   return undefined;
 }
 
-async function answer(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
+/** Answers one request of a page printing `doc`: the document itself, the build's own files, nothing else. */
+export async function serveRequest(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
   const url = request.url();
   if (url === `${DOC_ORIGIN}/document.html`) {
     return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: doc.html });
@@ -66,7 +67,7 @@ export async function printPdf(browser: Browser, doc: RenderedDoc, options: Prin
     await page.setJavaScriptEnabled(false);
     await page.setRequestInterception(true);
     page.on('request', (request) => {
-      answer(request, doc).catch(() => undefined);
+      serveRequest(request, doc).catch(() => undefined);
     });
     const response = await page.goto(`${DOC_ORIGIN}/document.html`, { waitUntil: 'load', signal: options.signal } as never);
     if (!response?.ok()) throw new PrintError(`la page de « ${doc.title} » n'a pas pu être chargée`);
