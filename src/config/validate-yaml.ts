@@ -1,5 +1,6 @@
-import { isMap, isPair, isScalar, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
+import { FRENCH_KEYS } from './schema.js';
 import type { Diagnostic } from '../errors.js';
 
 /** Where a YAML text sits in its file: the frontmatter of a fiche starts below its `---` line. */
@@ -56,6 +57,8 @@ function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyP
     case 'unrecognized_keys': {
       const key = issue.keys[0]!;
       const where = name ? ` dans « ${name} »` : '';
+      const french = ENGLISH_KEYS.get(key);
+      if (french && french !== key) return { message: `champ « ${key} »${where} en anglais : « ${french} » est attendu`, keyPath: [...issue.path, key] };
       return { message: `champ inconnu « ${key} »${where} : vérifiez son orthographe`, keyPath: [...issue.path, key] };
     }
     case 'too_small':
@@ -96,6 +99,23 @@ function yamlErrorMessage(code: string, message: string): string {
   return `YAML illisible : ${message.split('\n')[0]}`;
 }
 
+/** A key as the schemas spell it: accents dropped, lower case (`Numéro` and `numero` are the same field). */
+export function plainKey(key: string): string {
+  return key.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/** English keys (plain spelling) and the French key that replaces each. */
+const ENGLISH_KEYS = new Map(Object.entries(FRENCH_KEYS).map(([english, french]) => [plainKey(english), french as string]));
+
+/** Renames every map key of the document to its plain spelling, in place, keeping the nodes and their positions. */
+function plainKeys(doc: Document): void {
+  visit(doc, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) && typeof pair.key.value === 'string') pair.key.value = plainKey(pair.key.value);
+    },
+  });
+}
+
 /**
  * Parses YAML and validates it against a schema; every problem becomes a diagnostic
  * at the file's line and column, phrased in French.
@@ -119,10 +139,18 @@ export function validateYaml<S extends z.ZodType>(source: string, schema: S, pla
       })),
     };
   }
+  plainKeys(doc);
   const data = doc.toJS();
   const result = schema.safeParse(data ?? {});
   if (result.success) return { ok: true, value: result.data, doc, lines };
-  const diagnostics = result.error.issues.map((issue) => {
+  // A field written with its English key is reported once, at that key, not again as a missing French field.
+  const renamed = new Set(
+    result.error.issues.flatMap((issue) =>
+      issue.code === 'unrecognized_keys' ? issue.keys.filter((k) => ENGLISH_KEYS.has(k)).map((k) => fieldName([...issue.path, ENGLISH_KEYS.get(k)!])) : [],
+    ),
+  );
+  const issues = result.error.issues.filter((issue) => !(issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined && renamed.has(fieldName(issue.path))));
+  const diagnostics = issues.map((issue) => {
     const { message, keyPath } = phrase(issue, data);
     const { node } = nodeAt(doc, keyPath ?? issue.path, keyPath !== undefined);
     const offset = node?.range?.[0] ?? 0;

@@ -8,7 +8,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
-import { ficheSchema, kitSchema, type FicheMeta, type KitConfig } from '../config/schema.js';
+import { ficheSchema, kitSchema, sourcePath, type FicheMeta, type KitConfig } from '../config/schema.js';
 import { positionOf, validateYaml } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import type { KitSource, Place, SourceFile } from '../model.js';
@@ -80,7 +80,7 @@ export function parseKitConfig(source: KitSource): { config?: KitConfig; diagnos
   if (result.value.id !== source.id) {
     diagnostics.push({
       file: source.config.path,
-      ...positionOf(result, ['id'], 1),
+      ...positionOf(result, sourcePath('id'), 1),
       severity: 'erreur',
       message: `identifiant « ${result.value.id} » différent du dossier : « ${source.id} » est attendu`,
       rule: 'kit-schema',
@@ -91,7 +91,7 @@ export function parseKitConfig(source: KitSource): { config?: KitConfig; diagnos
     if (seen.has(part.id)) {
       diagnostics.push({
         file: source.config.path,
-        ...positionOf(result, ['parts', i, 'id'], 1),
+        ...positionOf(result, sourcePath(`parts.${i}.id`), 1),
         severity: 'erreur',
         message: `partie « ${part.id} » déclarée deux fois : un identifiant unique est attendu`,
         rule: 'kit-schema',
@@ -126,7 +126,7 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
           line: 1,
           column: 1,
           severity: 'erreur',
-          message: 'en-tête YAML manquant : la fiche doit commencer par « --- », ses champs (number, title, part, summary, updated, sources) puis « --- »',
+          message: 'en-tête YAML manquant : la fiche doit commencer par « --- », ses champs (numero, titre, partie, resume, mise-a-jour, sources) puis « --- »',
           rule: 'en-tete-manquant',
         },
       ],
@@ -137,7 +137,7 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
   if (!result.ok) return { diagnostics: result.diagnostics, body: { file, tree } };
   const name = path.basename(source.absPath, '.md');
   const diagnostics: Diagnostic[] = [];
-  const placeOf = (field: string) => positionOf(result, field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), firstLine);
+  const placeOf = (field: string) => positionOf(result, sourcePath(field), firstLine);
   const fileNumber = Number(name.slice(0, 2));
   if (fileNumber !== result.value.number) {
     diagnostics.push({

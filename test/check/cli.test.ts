@@ -34,9 +34,9 @@ describe('kitess check: the report', () => {
     const r = check('--sheets', fixture('kit-schema', 'bad'));
     const lines = r.stdout.trimEnd().split('\n');
     expect(lines.slice(0, 3).map((l) => l.split('  ')[0])).toEqual([
-      'test/fixtures/check/kit-schema/bad/sheets/autre/kit.yml:1:5',
-      'test/fixtures/check/kit-schema/bad/sheets/autre/kit.yml:16:9',
-      'test/fixtures/check/kit-schema/bad/sheets/essai/kit.yml:9:9',
+      'test/fixtures/check/kit-schema/bad/sheets/autre/kit.yml:1:14',
+      'test/fixtures/check/kit-schema/bad/sheets/autre/kit.yml:16:18',
+      'test/fixtures/check/kit-schema/bad/sheets/essai/kit.yml:9:10',
     ]);
     expect(lines.slice(3)).toEqual(['', '✗ 3 erreurs, 0 avertissement']);
     expect(r.code).toBe(1);
@@ -47,7 +47,7 @@ describe('kitess check: the report', () => {
     const file = 'test/fixtures/check/lien-non-https/bad/sheets/essai/01-essai.md';
     expect(r.stdout).toBe(
       [
-        `${file}:9:10  avertissement  source « http://www.rtes.fr/ » non sécurisée : une adresse en https:// est attendue  (lien-non-https)`,
+        `${file}:9:14  avertissement  source « http://www.rtes.fr/ » non sécurisée : une adresse en https:// est attendue  (lien-non-https)`,
         `${file}:14:9  avertissement  lien « http://www.rtes.fr/ » non sécurisé : une adresse en https:// est attendue  (lien-non-https)`,
         `${file}:14:52  avertissement  lien « http://www.rtes.fr/guide » non sécurisé : une adresse en https:// est attendue  (lien-non-https)`,
         '',

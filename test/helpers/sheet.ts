@@ -9,14 +9,14 @@ const processor = createProcessor();
 
 /** A valid frontmatter, to prepend to a body in tests. */
 export const FRONTMATTER = `---
-number: 7
-title: Commande publique responsable
-part: leviers
-summary: Acheter mieux.
-updated: 2026-02-17
+numero: 7
+titre: Commande publique responsable
+partie: leviers
+resume: Acheter mieux.
+mise-a-jour: 2026-02-17
 sources:
-  - title: RTES
-    url: https://www.rtes.fr/
+  - titre: RTES
+    adresse: https://www.rtes.fr/
 ---
 `;
 

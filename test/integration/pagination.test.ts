@@ -8,15 +8,15 @@ import { copySheets } from '../helpers/fixtures.js';
 import { pdfPages, pdfText } from '../helpers/pdf.js';
 
 const FRONT = (n: number, title: string) => `---
-number: ${n}
-title: ${title}
-part: leviers
-summary: Une fiche longue pour les tests de pagination.
-updated: 2026-02-24
+numero: ${n}
+titre: ${title}
+partie: leviers
+resume: Une fiche longue pour les tests de pagination.
+mise-a-jour: 2026-02-24
 budget: 4
 sources:
-  - title: RTES
-    url: https://www.rtes.fr/
+  - titre: RTES
+    adresse: https://www.rtes.fr/
 ---
 `;
 

@@ -51,7 +51,7 @@ describe('incremental builds', () => {
   it('prints again the fiches that refer to a fiche whose title changed', async () => {
     const { sheets, dist } = fixture();
     await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
-    edit(path.join(sheets, 'demo/02-commande-publique.md'), 'title: Commande publique responsable', 'title: Achats publics responsables');
+    edit(path.join(sheets, 'demo/02-commande-publique.md'), 'titre: Commande publique responsable', 'titre: Achats publics responsables');
     const r = await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
     expect(r.printed.sort()).toEqual(['demo/fiches/01-de-quoi-parle-t-on.pdf', 'demo/fiches/02-commande-publique.pdf', 'demo/kit-demoess.pdf']);
     expect(pdfText(path.join(dist, 'demo/fiches/01-de-quoi-parle-t-on.pdf')).replace(/\s+/g, ' ')).toContain('« Achats publics responsables »');
@@ -75,8 +75,8 @@ describe('reproducible output', () => {
 describe('publication schedule', () => {
   it('keeps only the fiches published by --as-of, leaves drafts out unless --drafts, and the contents follow', async () => {
     const { sheets, dist } = fixture();
-    edit(path.join(sheets, 'demo/03-contractualisation.md'), 'updated: 2026-02-24', 'updated: 2026-02-24\npublished: 2026-04-01');
-    edit(path.join(sheets, 'demo/02-commande-publique.md'), 'updated: 2026-02-17', 'updated: 2026-02-17\nstatus: brouillon');
+    edit(path.join(sheets, 'demo/03-contractualisation.md'), 'mise-a-jour: 2026-02-24', 'mise-a-jour: 2026-02-24\npublication: 2026-04-01');
+    edit(path.join(sheets, 'demo/02-commande-publique.md'), 'mise-a-jour: 2026-02-17', 'mise-a-jour: 2026-02-17\nstatut: brouillon');
     await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-03-15' }, { browser });
     expect(readManifest(dist).kits[0]!.fiches.map((f) => f.number)).toEqual([1]);
     expect(existsSync(path.join(dist, 'demo/fiches/02-commande-publique.pdf'))).toBe(false);
@@ -170,7 +170,7 @@ describe('editions', () => {
     rmSync(path.join(sheets, 'demo/03-contractualisation.md'));
     writeFileSync(
       path.join(sheets, 'demo/04-foncier.md'),
-      '---\nnumber: 4\ntitle: Foncier\npart: leviers\nsummary: Le foncier.\nupdated: 2026-03-01\nsources:\n  - title: RTES\n    url: https://www.rtes.fr/\n---\n\n## Enjeux\n\nTexte.\n',
+      '---\nnumero: 4\ntitre: Foncier\npartie: leviers\nresume: Le foncier.\nmise-a-jour: 2026-03-01\nsources:\n  - titre: RTES\n    adresse: https://www.rtes.fr/\n---\n\n## Enjeux\n\nTexte.\n',
     );
     const r = runCli(['changelog', 'edition-1', '--sheets', sheets]);
     expect(r.code).toBe(0);
@@ -187,7 +187,7 @@ describe('editions', () => {
     await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
     const old = path.join(path.dirname(dist), 'edition-1.json');
     writeFileSync(old, readFileSync(path.join(dist, 'manifest.json')));
-    edit(path.join(sheets, 'demo/01-de-quoi-parle-t-on.md'), 'summary: Les familles', 'summary: Toutes les familles');
+    edit(path.join(sheets, 'demo/01-de-quoi-parle-t-on.md'), 'resume: Les familles', 'resume: Toutes les familles');
     const r = runCli(['changelog', old, '--sheets', sheets]);
     expect(r.stdout).toContain('~ fiche 1 « ESS : de quoi parle-t-on ? » : En-tête (titre et résumé)');
     await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01', changelog: old }, { browser });

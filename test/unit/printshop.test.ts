@@ -145,13 +145,15 @@ describe('transparency check', () => {
 });
 
 describe('kit.yml print setting', () => {
-  it('accepts print: true or false, and nothing else', () => {
+  it('accepts impression: true/false or oui/non, and nothing else', () => {
     const base = {
-      id: 'demo', title: 'Kit', subtitle: 'Sous-titre', level: 'communes', edition: { number: 1, date: '2026-03-01' }, publisher: 'RTES',
-      accent: '#2f7d4f', booklet: 'kit-demo', baseUrl: 'https://kits.example.org/demo/', edito: 'Édito.', parts: [{ id: 'cles', title: 'Clés' }],
+      identifiant: 'demo', titre: 'Kit', 'sous-titre': 'Sous-titre', niveau: 'communes', edition: { numero: 1, date: '2026-03-01' }, editeur: 'RTES',
+      couleur: '#2f7d4f', livret: 'kit-demo', 'adresse-web': 'https://kits.example.org/demo/', edito: 'Édito.', parties: [{ identifiant: 'cles', titre: 'Clés' }],
     };
     expect(kitSchema.parse(base).print).toBeUndefined();
-    expect(kitSchema.parse({ ...base, print: true }).print).toBe(true);
-    expect(kitSchema.safeParse({ ...base, print: 'oui' }).success).toBe(false);
+    expect(kitSchema.parse({ ...base, impression: true }).print).toBe(true);
+    expect(kitSchema.parse({ ...base, impression: 'oui' }).print).toBe(true);
+    expect(kitSchema.parse({ ...base, impression: 'non' }).print).toBe(false);
+    expect(kitSchema.safeParse({ ...base, impression: 'peut-être' }).success).toBe(false);
   });
 });

@@ -3,21 +3,21 @@ import { kitSchema } from '../../src/config/schema.js';
 import { validateYaml } from '../../src/config/validate-yaml.js';
 import { FRONTMATTER, processSheet } from '../helpers/sheet.js';
 
-const KIT = `id: demo
-title: Kit DémoESS
-subtitle: Essai
-level: communes
+const KIT = `identifiant: demo
+titre: Kit DémoESS
+sous-titre: Essai
+niveau: communes
 edition:
-  number: 1
+  numero: 1
   date: 2026-03-01
-publisher: RTES
-accent: "#2f7d4f"
-booklet: kit-demoess
-baseUrl: https://kits.example.org/demo/
+editeur: RTES
+couleur: "#2f7d4f"
+livret: kit-demoess
+adresse-web: https://kits.example.org/demo/
 edito: Bonjour.
-parts:
-  - id: cles
-    title: Premières clés
+parties:
+  - identifiant: cles
+    titre: Premières clés
 `;
 
 function kitErrors(text: string) {
@@ -34,19 +34,31 @@ describe('kit.yml schema', () => {
 
   it('points at a bad accent colour, in French', () => {
     const [d] = kitErrors(KIT.replace('"#2f7d4f"', 'vert'));
-    expect(d).toMatchObject({ file: 'sheets/demo/kit.yml', line: 9, column: 9, severity: 'erreur', rule: 'kit-schema' });
+    expect(d).toMatchObject({ file: 'sheets/demo/kit.yml', line: 9, column: 10, severity: 'erreur', rule: 'kit-schema' });
     expect(d!.message).toContain('#rrvvbb');
   });
 
   it('points at a wrong type inside a nested field', () => {
-    const [d] = kitErrors(KIT.replace('number: 1', 'number: premier'));
+    const [d] = kitErrors(KIT.replace('numero: 1', 'numero: premier'));
     expect(d).toMatchObject({ line: 6, column: 11 });
-    expect(d!.message).toBe('« edition.number » vaut le texte « premier » : un nombre est attendu');
+    expect(d!.message).toBe('« edition.numero » vaut le texte « premier » : un nombre est attendu');
   });
 
   it('names a missing field', () => {
-    const [d] = kitErrors(KIT.replace('publisher: RTES\n', ''));
-    expect(d!.message).toBe('champ « publisher » manquant : un texte est attendu');
+    const [d] = kitErrors(KIT.replace('editeur: RTES\n', ''));
+    expect(d!.message).toBe('champ « editeur » manquant : un texte est attendu');
+  });
+
+  it('names the French key when an English one is used, at its key', () => {
+    const [d] = kitErrors(KIT.replace('titre: Kit DémoESS', 'title: Kit DémoESS'));
+    expect(d).toMatchObject({ line: 2, column: 1 });
+    expect(d!.message).toBe('champ « title » en anglais : « titre » est attendu');
+  });
+
+  it('understands keys written with their accents', () => {
+    const r = validateYaml(KIT.replace('editeur: RTES', 'éditeur: RTES').replace('sous-titre:', 'Sous-titre:'), kitSchema, { file: 'kit.yml', firstLine: 1 }, 'kit-schema');
+    expect(r.ok).toBe(true);
+    if (r.ok) expect(r.value).toMatchObject({ publisher: 'RTES', subtitle: 'Essai' });
   });
 
   it('points at an unknown field at its key', () => {
@@ -56,7 +68,7 @@ describe('kit.yml schema', () => {
   });
 
   it('reports YAML syntax errors with their place', () => {
-    const [d] = kitErrors(KIT.replace('title: Kit DémoESS', 'title: Kit : DémoESS: x'));
+    const [d] = kitErrors(KIT.replace('titre: Kit DémoESS', 'titre: Kit : DémoESS: x'));
     expect(d!.rule).toBe('yaml-syntaxe');
     expect(d!.line).toBe(2);
   });
@@ -69,9 +81,9 @@ describe('fiche frontmatter', () => {
   });
 
   it('gives the file line of a bad date, below the opening ---', async () => {
-    const { diagnostics } = await processSheet(FRONTMATTER.replace('updated: 2026-02-17', 'updated: 17/02/2026'));
+    const { diagnostics } = await processSheet(FRONTMATTER.replace('mise-a-jour: 2026-02-17', 'mise-a-jour: 17/02/2026'));
     expect(diagnostics).toHaveLength(1);
-    expect(diagnostics[0]).toMatchObject({ file: 'sheets/demo/07-essai.md', line: 6, column: 10, rule: 'fiche-schema' });
+    expect(diagnostics[0]).toMatchObject({ file: 'sheets/demo/07-essai.md', line: 6, column: 14, rule: 'fiche-schema' });
     expect(diagnostics[0]!.message).toContain('AAAA-MM-JJ');
   });
 
@@ -91,7 +103,7 @@ describe('fiche frontmatter', () => {
   });
 
   it('explains an unquoted colon in a title', async () => {
-    const { diagnostics } = await processSheet(FRONTMATTER.replace('title: Commande publique responsable', 'title: ESS : de quoi parle-t-on ?'));
+    const { diagnostics } = await processSheet(FRONTMATTER.replace('titre: Commande publique responsable', 'titre: ESS : de quoi parle-t-on ?'));
     expect(diagnostics[0]!.message).toContain('entre guillemets');
     expect(diagnostics[0]!.line).toBe(3);
   });
