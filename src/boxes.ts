@@ -14,6 +14,12 @@ export const BOXES: Record<string, BoxKind> = {
   'a-retenir': { title: 'À retenir', label: 'optional' },
   'pour-aller-plus-loin': { title: 'Pour aller plus loin', label: 'optional' },
   contacts: { title: 'Contacts', label: 'optional' },
+  graphique: { title: 'Graphique', label: 'required', labelMeaning: 'le titre du graphique, ex. « :::graphique[Emplois de l’ESS, 2015-2023] »' },
+};
+
+/** The drawings a fiche may place on a line of their own (`::name`), and what each draws. */
+export const LEAF_DIRECTIVES: Record<string, string> = {
+  'schema-competences': 'le schéma des compétences du kit (competences.yml)',
 };
 
 /** The inline directives a fiche may use. */

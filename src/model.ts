@@ -1,5 +1,6 @@
 import type { Root as HastRoot } from 'hast';
 import type { FicheMeta, KitConfig } from './config/schema.js';
+import type { Competences } from './design/competences.js';
 
 /** A source file as read from disk. */
 export interface SourceFile {
@@ -47,6 +48,8 @@ export interface Fiche {
   body: HastRoot;
   refs: FicheRef[];
   images: ImageRef[];
+  /** Where the fiche places the kit's competences diagram (`::schema-competences`). */
+  diagrams: Place[];
 }
 
 /** One parsed kit: its settings and its fiches, sorted by number. */
@@ -56,4 +59,6 @@ export interface Kit {
   config: KitConfig;
   configPath: string;
   fiches: Fiche[];
+  /** The kit's competences diagram (competences.yml), if it has one. */
+  competences?: Competences;
 }

@@ -16,6 +16,8 @@ import { makePrintEdition } from './printshop/edition.js';
 import { planRecto } from './printshop/recto.js';
 import { publishedKit } from './schedule.js';
 import { prepareKits } from './prepare.js';
+import type { KitSummary } from './design/cover.js';
+import { bookletParts, OPENER_PAGES } from './design/opener.js';
 import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
@@ -56,19 +58,25 @@ export async function printFiche(handle: BrowserHandle, kit: Kit, fiche: Fiche, 
   });
 }
 
-/** Predicts where fiches start in the booklet: cover, édito, news, one page of contents, then the fiches' own lengths. */
+/**
+ * Predicts where fiches start in the booklet: cover, édito, news, one page of contents, then for each part its
+ * opener page and its fiches' own lengths.
+ */
 function predictStarts(kit: Kit, pages: Map<number, number>, extraFrontPages: number): StartPages {
   const starts: StartPages = new Map();
   let page = 4 + extraFrontPages;
-  for (const fiche of kit.fiches) {
-    starts.set(fiche.number, page);
-    page += pages.get(fiche.number)!;
+  for (const group of bookletParts(kit)) {
+    page += OPENER_PAGES;
+    for (const fiche of group.fiches) {
+      starts.set(fiche.number, page);
+      page += pages.get(fiche.number)!;
+    }
   }
   return starts;
 }
 
-/** Finds where each fiche, the édito and the contents start, from the headings Chromium wrote as bookmarks. */
-function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts: StartPages; edito: number; toc: number } {
+/** Finds where each part opener, fiche, the édito and the contents start, from the headings Chromium wrote as bookmarks. */
+function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts: StartPages; parts: Map<string, number>; edito: number; toc: number } {
   const starts: StartPages = new Map();
   let cursor = 0;
   // Chromium names a bookmark after its heading's text, sometimes repeated (« ÉditoÉdito »): match the start.
@@ -84,15 +92,19 @@ function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts
   };
   const edito = find('Édito');
   const toc = find('Sommaire');
-  for (const fiche of kit.fiches) starts.set(fiche.number, find(frenchTypography(fiche.meta.title), 0));
-  return { starts, edito, toc };
+  const parts = new Map<string, number>();
+  for (const group of bookletParts(kit)) {
+    parts.set(group.part.id, find(frenchTypography(group.part.title), 0));
+    for (const fiche of group.fiches) starts.set(fiche.number, find(frenchTypography(fiche.meta.title), 0));
+  }
+  return { starts, parts, edito, toc };
 }
 
 function sameStarts(a: StartPages, b: StartPages): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, number>, timings: Timings, changes: KitChanges | undefined, signal?: AbortSignal, print?: { recto: boolean }) {
+async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, number>, timings: Timings, changes: KitChanges | undefined, collection: KitSummary[], signal?: AbortSignal, print?: { recto: boolean }) {
   let starts = predictStarts(kit, pages, changes ? 1 : 0);
   // Print-shop variant with --recto: blank pages before the fiches that would start on a left-hand page.
   let blanks: ReadonlySet<number> = new Set();
@@ -101,7 +113,7 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
   };
   recto();
   for (let attempt = 0; attempt < 4; attempt++) {
-    const doc = await timings.time('render', () => renderBooklet(kit, starts, { changes, bleed: !!print, blanks }));
+    const doc = await timings.time('render', () => renderBooklet(kit, starts, { changes, collection, bleed: !!print, blanks }));
     const raw = await timings.time('print', () => printPdf(handle.browser, doc, { signal, outline: true }));
     const result = await timings.time('assemble', async () => {
       const pdf = await loadPdf(raw);
@@ -111,14 +123,11 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
         { title: 'Couverture', pageIndex: 0 },
         { title: 'Édito', pageIndex: found.edito - 1 },
         { title: 'Sommaire', pageIndex: found.toc - 1 },
-        ...kit.config.parts
-          .map((part) => ({ part, fiches: kit.fiches.filter((f) => f.meta.part === part.id) }))
-          .filter((g) => g.fiches.length > 0)
-          .map((g) => ({
-            title: g.part.title,
-            pageIndex: starts.get(g.fiches[0]!.number)! - 1,
-            children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: starts.get(f.number)! - 1 })),
-          })),
+        ...bookletParts(kit).map((g) => ({
+          title: g.part.title,
+          pageIndex: found.parts.get(g.part.id)! - 1,
+          children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: starts.get(f.number)! - 1 })),
+        })),
         { title: 'Quatrième de couverture', pageIndex: pdf.getPageCount() - 1 },
       ];
       writeOutline(pdf, outline);
@@ -231,12 +240,12 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     const booklets = await mapLimit(kits, concurrency, async (kit) => {
       const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
       const changes = changelog?.changes.find((c) => c.kit === kit.id);
-      const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined });
+      const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined }, prepared.collection);
       const old = await reusable(options.outDir, previousEntry(kit)?.booklet, key);
       if (old) return old;
       log(`Impression du livret ${kit.config.title}…`);
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
-      const b = await printBooklet(await browser(), kit, pages, timings, changes, signal);
+      const b = await printBooklet(await browser(), kit, pages, timings, changes, prepared.collection, signal);
       return { bytes: b.bytes, pages: b.pages, inputs: key, reused: false };
     });
 
@@ -251,7 +260,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       log(`Impression de la version imprimeur du livret ${kit.config.title}…`);
       const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
-      const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), signal, { recto });
+      const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), prepared.collection, signal, { recto });
       const title = `${kit.config.title} – ${kit.config.subtitle}`;
       const e = await timings.time('assemble', () => makePrintEdition(b.bytes, { title, date: pdfDate(kit), signal }));
       if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);

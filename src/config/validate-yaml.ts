@@ -66,6 +66,7 @@ function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyP
       if (issue.origin === 'array') return { message: `« ${name} » : ${issue.message.startsWith('au moins') ? issue.message : `au moins ${issue.minimum} élément(s) attendu(s)`}` };
       return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au moins ${issue.minimum} est attendue` };
     case 'too_big':
+      if (issue.origin === 'string' && typeof value === 'string') return { message: `« ${name} » est trop long (${value.length} signes) : ${issue.maximum} signes au plus sont attendus` };
       return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au plus ${issue.maximum} est attendue` };
     case 'invalid_value':
       return { message: `« ${name} » vaut ${describe(value)} : valeurs admises ${issue.values.map((v) => `« ${String(v)} »`).join(', ')}` };

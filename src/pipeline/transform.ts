@@ -16,6 +16,7 @@ export async function transformFiche(processor: Processor, parsed: ParsedFiche):
     body,
     refs: parsed.file.data.ficheRefs ?? [],
     images: parsed.file.data.images ?? [],
+    diagrams: parsed.file.data.diagrams ?? [],
   };
   return { fiche, diagnostics: fileDiagnostics(parsed.file, parsed.source.path) };
 }

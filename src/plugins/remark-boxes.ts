@@ -3,7 +3,7 @@ import type { ContainerDirective, TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
-import { BOXES, INLINE_DIRECTIVES } from '../boxes.js';
+import { BOXES, INLINE_DIRECTIVES, LEAF_DIRECTIVES } from '../boxes.js';
 import { diagnose } from './diagnose.js';
 
 const BOX_NAMES = Object.keys(BOXES).map((n) => `« ${n} »`).join(', ');
@@ -46,6 +46,7 @@ export default function remarkBoxes() {
   return (tree: Root, file: VFile) => {
     visit(tree, (node, index, parent) => {
       if (node.type === 'leafDirective') {
+        if (Object.hasOwn(LEAF_DIRECTIVES, node.name)) return;
         diagnose(file, node, `directive « ::${node.name} » inattendue : un encadré s'ouvre par « ::: » (${BOX_NAMES})`, 'encadre-inconnu');
         return;
       }
