@@ -3,6 +3,7 @@ import type { Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
 import { listKits, loadKit } from './pipeline/load.js';
 import type { KitSummary } from './design/cover.js';
+import { readThemes, type Themes } from './design/themes.js';
 
 export { selectKits } from './pipeline/load.js';
 import { createProcessor, fileDiagnostics, parseFiche, parseKitConfig } from './pipeline/parse.js';
@@ -16,6 +17,8 @@ export interface Prepared {
   diagnostics: Diagnostic[];
   /** Every kit of the sheets folder, as the back covers present them. */
   collection: KitSummary[];
+  /** The themes of the download page's filter (sheets/themes.yml), if any. */
+  themes?: Themes;
 }
 
 /**
@@ -89,5 +92,7 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
     await (timings ? timings.time('parse', stage) : stage());
   }
   const collection = await readCollection(sheetsDir, ids, kits, diagnostics);
-  return { kits, diagnostics, collection };
+  const { themes, diagnostics: themeDiagnostics } = readThemes(sheetsDir);
+  diagnostics.push(...themeDiagnostics);
+  return { kits, diagnostics, collection, ...(themes ? { themes } : {}) };
 }

@@ -7,9 +7,11 @@ import { finishPdf, loadPdf, readOutline, writeOutline, type OutlineNode, type P
 import { mapLimit, printPdf } from './pipeline/print.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { changesSince, digestFiche, type KitChanges } from './changelog.js';
 import { bookletKey, ficheKey, sourceDateEpoch, type OutputSettings } from './pipeline/inputs.js';
-import { coverSvg, distribute } from './pipeline/distribute.js';
+import { distribute } from './pipeline/distribute.js';
+import { coverThumbnail } from './design/thumbnail.js';
 import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
 import { fichePdfName, renderBooklet, renderFiche, type RenderedDoc, type StartPages } from './pipeline/render.js';
 import { makePrintEdition } from './printshop/edition.js';
@@ -159,7 +161,7 @@ async function reusable(outDir: string, entry: { path: string; inputs?: string; 
   return { bytes, pages: entry.pages, inputs: key, reused: true };
 }
 
-function manifestFiche(kit: Kit, fiche: Fiche, product: Product): ManifestFiche {
+function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string[]): ManifestFiche {
   return {
     number: fiche.number,
     title: fiche.meta.title,
@@ -167,6 +169,7 @@ function manifestFiche(kit: Kit, fiche: Fiche, product: Product): ManifestFiche 
     summary: fiche.meta.summary,
     updated: fiche.meta.updated,
     ...(fiche.meta.published ? { published: fiche.meta.published } : {}),
+    ...(themes?.length ? { themes } : {}),
     path: `${kit.id}/fiches/${fichePdfName(fiche)}`,
     pages: product.pages,
     bytes: product.bytes.byteLength,
@@ -284,12 +287,16 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const bookletPath = `${kit.id}/${kit.config.booklet}.pdf`;
       const coverPath = `${kit.id}/couverture.svg`;
       files.push({ path: bookletPath, bytes: booklet.bytes });
-      files.push({ path: coverPath, bytes: Buffer.from(coverSvg({ ...kit.config })) });
+      const c = kit.config;
+      const art = { accent: c.accent, parts: c.parts, fiches: kit.fiches.map((f) => ({ number: f.number, part: f.meta.part })) };
+      files.push({ path: coverPath, bytes: Buffer.from(coverThumbnail({ ...art, title: c.title, subtitle: c.subtitle, level: c.level, edition: c.edition })) });
+      const logoPath = c.logo ? `${kit.id}/${c.logo}` : undefined;
+      if (logoPath) files.push({ path: logoPath, bytes: readFileSync(path.join(kit.dir, c.logo!)) });
       (booklet.reused ? reused : printed).push(bookletPath);
       const fiches: ManifestFiche[] = [];
       jobs.forEach((job, i) => {
         if (job.kit !== kit) return;
-        const entry = manifestFiche(kit, job.fiche, products[i]!);
+        const entry = manifestFiche(kit, job.fiche, products[i]!, prepared.themes?.of(kit.id, job.fiche.name));
         files.push({ path: entry.path, bytes: products[i]!.bytes });
         (products[i]!.reused ? reused : printed).push(entry.path);
         fiches.push(entry);
@@ -301,6 +308,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         subtitle: kit.config.subtitle,
         level: kit.config.level,
         accent: kit.config.accent,
+        publisher: kit.config.publisher,
+        ...(logoPath ? { logo: logoPath } : {}),
+        parts: kit.config.parts,
         edition: kit.config.edition,
         booklet: { path: bookletPath, title: `${kit.config.title} – ${kit.config.subtitle}`, pages: booklet.pages, bytes: booklet.bytes.byteLength, sha256: sha256(booklet.bytes), inputs: booklet.inputs },
         fiches: fiches.sort((a, b) => a.number - b.number),
@@ -320,7 +330,8 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
   }
   throwIfAborted(signal);
   await timings.time('publish', async () => {
-    const manifest: Manifest = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    const merged = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, ids, distribute);
   });
   log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${entries.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);

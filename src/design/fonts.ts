@@ -61,7 +61,7 @@ export function fitText(text: string, box: { maxWidth: number; maxLines: number;
  * A line of text as one SVG path (its glyphs' outlines), starting at x with its baseline at y: what a logo or a
  * thumbnail needs to look the same wherever it is shown, whatever fonts the viewer has.
  */
-export function outlineText(text: string, x: number, y: number, size: number, weight: Weight = 400): { d: string; width: number } {
+export function outlineText(text: string, x: number, y: number, size: number, weight: Weight = 400, decimals = 2): { d: string; width: number } {
   const f = font(weight);
   const scale = size / f.unitsPerEm;
   const run = f.layout(text);
@@ -75,10 +75,11 @@ export function outlineText(text: string, x: number, y: number, size: number, we
     if (d) parts.push(d);
     pen += pos.xAdvance;
   });
-  return { d: round(parts.join('')), width: pen * scale };
+  return { d: round(parts.join(''), decimals), width: pen * scale };
 }
 
-/** Rounds the numbers of path data to 2 decimals, which keeps files small and output stable. */
-function round(d: string): string {
-  return d.replace(/-?\d+\.\d+(?:e-?\d+)?/g, (n) => String(Math.round(Number(n) * 100) / 100));
+/** Rounds the numbers of path data, which keeps files small and output stable. */
+function round(d: string, decimals: number): string {
+  const k = 10 ** decimals;
+  return d.replace(/-?\d+\.\d+(?:e-?\d+)?/g, (n) => String(Math.round(Number(n) * k) / k));
 }

@@ -35,6 +35,8 @@ export interface ManifestFiche extends ManifestFile {
   summary: string;
   updated: string;
   published?: string;
+  /** The themes of the download page's filter the fiche belongs to (sheets/themes.yml). */
+  themes?: string[];
   /** One hash per section of the text, so that a later edition can name what changed. */
   sections?: { title: string; hash: string }[];
 }
@@ -47,6 +49,11 @@ export interface ManifestKit {
   edition: { number: number; date: string };
   level: string;
   accent: string;
+  /** The publisher, and its logo copied into the kit's folder of dist/ (kit.yml `logo`). */
+  publisher?: string;
+  logo?: string;
+  /** The kit's parts in order, to group its fiches on the download page. */
+  parts?: { id: string; title: string; pictogram?: string }[];
   booklet: ManifestFile;
   fiches: ManifestFiche[];
   /** Small picture of the cover, for the download page. */
@@ -69,6 +76,8 @@ export interface Manifest {
   zip?: ManifestZip;
   /** The previous edition the changes are measured against. */
   changelog?: string;
+  /** The themes of the download page's filter. */
+  themes?: { id: string; title: string; pictogram: string }[];
 }
 
 /** The sha256 of some bytes, in hex. */
