@@ -23,17 +23,17 @@ export interface Prepared {
 
 /**
  * The kits of the sheets folder that a back cover presents, from their kit.yml: those already prepared, and the
- * others read here (their kit.yml's errors are reported: they would change what the back covers print).
+ * others read here. A kit not asked for whose kit.yml is wrong is left out of the collection without a message:
+ * `check` and `build` report only the kits they are given, and that kit cannot be built until it is fixed.
  */
-async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[], diagnostics: Diagnostic[]): Promise<KitSummary[]> {
+async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[]): Promise<KitSummary[]> {
   const collection: KitSummary[] = [];
   for (const id of await listKits(sheetsDir)) {
     let config = prepared.find((k) => k.id === id)?.config;
     if (!ids.includes(id)) {
       const { source } = await loadKit(sheetsDir, id);
       const parsed = parseKitConfig(source);
-      diagnostics.push(...parsed.diagnostics);
-      config = parsed.config;
+      config = parsed.diagnostics.length === 0 ? parsed.config : undefined;
     }
     if (config) collection.push({ id, title: config.title, subtitle: config.subtitle, level: config.level, accent: config.accent, baseUrl: config.baseUrl });
   }
@@ -91,7 +91,7 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
     };
     await (timings ? timings.time('parse', stage) : stage());
   }
-  const collection = await readCollection(sheetsDir, ids, kits, diagnostics);
+  const collection = await readCollection(sheetsDir, ids, kits);
   const { themes, diagnostics: themeDiagnostics } = readThemes(sheetsDir);
   diagnostics.push(...themeDiagnostics);
   return { kits, diagnostics, collection, ...(themes ? { themes } : {}) };

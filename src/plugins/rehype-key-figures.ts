@@ -25,6 +25,8 @@ function splitFigure(li: Element): { value: ElementContent[]; label: ElementCont
   const lead = inline.slice(0, index);
   const leadText = lead.map((c) => (c.type === 'text' ? c.value : '\u0000')).join('');
   if (leadText.includes('\u0000') || /[,;:.()]/.test(leadText) || leadText.trim().split(/\s+/).filter(Boolean).length > 3) return undefined;
+  // The year of the data ends the figure, in parentheses: « (2024) », « (données 2023) », « (en vigueur) ».
+  if (!/\((?:[^()]*\b(?:19|20)\d{2}\b[^()]*|en vigueur)\)[\s.;]*$/.test(toString({ type: 'root', children: inline }))) return undefined;
   const strong = inline[index] as Element;
   const rest = structuredClone(inline.slice(index + 1));
   const first = rest[0];
@@ -34,10 +36,10 @@ function splitFigure(li: Element): { value: ElementContent[]; label: ElementCont
 }
 
 /**
- * Sets the figures of the `chiffres-cles` boxes large: each list item that starts with its number in bold becomes
- * the number, big, over its label, and the list a row of figures. The text and its order do not change (a screen
- * reader or a search reads « 1 417 sociétés coopératives… (2024) » as written); items written otherwise stay as
- * they are.
+ * Sets the figures of the `chiffres-cles` boxes large: when every item of a list starts with its number in bold
+ * and ends with the year of its data in parentheses, each becomes the number, big, over its label, and the list a
+ * row of figures. The text and its order do not change (a screen reader or a search reads « 1 417 sociétés
+ * coopératives… (2024) » as written); a list written otherwise keeps its ordinary layout.
  */
 export default function rehypeKeyFigures() {
   return (tree: Root) => {
@@ -46,19 +48,19 @@ export default function rehypeKeyFigures() {
       for (const list of box.children) {
         if (list.type !== 'element' || (list.tagName !== 'ul' && list.tagName !== 'ol')) continue;
         const items = list.children.filter((c): c is Element => c.type === 'element' && c.tagName === 'li');
-        let converted = 0;
-        for (const li of items) {
-          const figure = splitFigure(li);
-          if (!figure) continue;
-          converted++;
+        const figures = items.map(splitFigure);
+        // All or nothing: a list where one item is a sentence keeps its ordinary layout.
+        if (items.length === 0 || figures.some((f) => !f)) continue;
+        items.forEach((li, i) => {
+          const figure = figures[i]!;
           li.properties.className = ['key-figure'];
           li.children = [
             h(`span.key-figure-value${figure.wide ? '.key-figure-wide' : ''}`, figure.value),
             { type: 'text', value: ' ' },
             h('span.key-figure-label', figure.label),
           ];
-        }
-        if (converted > 0) list.properties.className = ['key-figures', `key-figures-${Math.min(items.length, 6)}`];
+        });
+        list.properties.className = ['key-figures', `key-figures-${Math.min(items.length, 6)}`];
       }
     });
   };

@@ -45,26 +45,26 @@ function readChart(box: ContainerDirective, file: VFile): { data: ChartData; lab
   const source = content.find(isSource);
   for (const other of content) {
     if (other.type === 'table' || other === source) continue;
-    diagnose(file, other, `contenu inattendu dans le graphique : seuls un tableau de deux colonnes et un paragraphe « Source : » sont attendus`, 'graphique');
+    diagnose(file, other, `contenu inattendu dans le graphique : seuls un tableau de deux colonnes et un paragraphe « Source : » sont attendus`, 'graphique-illisible');
     ok = false;
   }
   if (tables.length !== 1) {
-    diagnose(file, tables[1] ?? box, tables.length === 0 ? 'graphique sans tableau : un tableau de deux colonnes (catégories ou années, puis nombres) est attendu' : 'graphique à plusieurs tableaux : un seul tableau est attendu', 'graphique');
+    diagnose(file, tables[1] ?? box, tables.length === 0 ? 'graphique sans tableau : un tableau de deux colonnes (catégories ou années, puis nombres) est attendu' : 'graphique à plusieurs tableaux : un seul tableau est attendu', 'graphique-illisible');
     return undefined;
   }
   if (!source) {
-    diagnose(file, box, 'graphique sans source : un paragraphe « Source : … » (avec l’année des données) est attendu sous le tableau', 'graphique');
+    diagnose(file, box, 'graphique sans source : un paragraphe « Source : … » (avec l’année des données) est attendu sous le tableau', 'graphique-illisible');
     ok = false;
   }
   const table = tables[0]!;
   const [head, ...body] = table.children;
   const columns = head?.children.length ?? 0;
   if (columns !== 2) {
-    diagnose(file, table, `tableau de ${columns} colonne${columns > 1 ? 's' : ''} : 2 sont attendues (catégories ou années, puis nombres)`, 'graphique');
+    diagnose(file, table, `tableau de ${columns} colonne${columns > 1 ? 's' : ''} : 2 sont attendues (catégories ou années, puis nombres)`, 'graphique-illisible');
     return undefined;
   }
   if (body.length < MIN_ROWS || body.length > MAX_ROWS) {
-    diagnose(file, table, `tableau de ${body.length} ligne${body.length > 1 ? 's' : ''} de données : de ${MIN_ROWS} à ${MAX_ROWS} sont attendues`, 'graphique');
+    diagnose(file, table, `tableau de ${body.length} ligne${body.length > 1 ? 's' : ''} de données : de ${MIN_ROWS} à ${MAX_ROWS} sont attendues`, 'graphique-illisible');
     ok = false;
   }
   const rows: ChartData['rows'] = [];
@@ -73,12 +73,12 @@ function readChart(box: ContainerDirective, file: VFile): { data: ChartData; lab
     const text = valueCell ? toString(valueCell).trim() : '';
     const value = parseFrenchNumber(text);
     if (!labelCell || toString(labelCell).trim() === '') {
-      diagnose(file, row, 'ligne sans catégorie : un intitulé ou une année est attendu dans la première colonne', 'graphique');
+      diagnose(file, row, 'ligne sans catégorie : un intitulé ou une année est attendu dans la première colonne', 'graphique-illisible');
       ok = false;
     }
     if (value === undefined) {
       const found = text === '' ? 'cellule vide' : `« ${text} » n'est pas un nombre`;
-      diagnose(file, valueCell ?? row, `${found} : un nombre est attendu dans la deuxième colonne (ex. « 1 417 » ou « 2,6 ») ; l'unité va dans son en-tête`, 'graphique');
+      diagnose(file, valueCell ?? row, `${found} : un nombre est attendu dans la deuxième colonne (ex. « 1 417 » ou « 2,6 ») ; l'unité va dans son en-tête`, 'graphique-illisible');
       ok = false;
       continue;
     }

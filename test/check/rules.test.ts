@@ -82,6 +82,15 @@ const CASES: Case[] = [
     says: /^image « (carte\.svg|taux-100%\.svg) » introuvable : le fichier .*essai\/(carte\.svg|taux-100%\.svg) est attendu$/,
   },
   { rule: 'sources-vides', severity: 'erreur', at: [['essai/01-essai.md', 7, 10]], says: /^aucune source : au moins une référence est attendue$/ },
+  {
+    rule: 'graphique-illisible',
+    severity: 'erreur',
+    // A chart without its « Source : » paragraph (at the box), and a value that is not a number (at its cell).
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 18, 8]],
+    says: /^(graphique sans source : un paragraphe « Source : … »|« 2,4 millions » n'est pas un nombre : un nombre est attendu dans la deuxième colonne)/,
+  },
+  { rule: 'schema-competences', severity: 'erreur', at: [['essai/competences.yml', 9, 14]], says: /^fiche 4 inexistante dans le kit : un numéro parmi 1 est attendu$/ },
+  { rule: 'themes', severity: 'erreur', at: [['themes.yml', 5, 20]], says: /^fiche « commande-publique » introuvable dans le kit « essai » : le nom d'un fichier de fiche sans son numéro/ },
 ];
 
 const sheets = (rule: string, variant: 'bad' | 'good') => path.join(FIXTURES, 'check', rule, variant, 'sheets');

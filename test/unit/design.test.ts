@@ -122,7 +122,7 @@ describe('charts (:::graphique, issue 17)', () => {
   ])('reports %s at its line', async (_name, table, source, line, message) => {
     const { diagnostics } = await processSheet(chart(table, source));
     expect(diagnostics.length).toBeGreaterThan(0);
-    expect(diagnostics[0]).toMatchObject({ line, rule: 'graphique', severity: 'erreur' });
+    expect(diagnostics[0]).toMatchObject({ line, rule: 'graphique-illisible', severity: 'erreur' });
     expect(diagnostics[0]!.message).toMatch(message);
   });
 
