@@ -173,7 +173,9 @@ export function drawCompetences(c: Competences, accent: string, width: number): 
 
 /** The diagram as a figure of the page: the drawing, then its title and source as caption. */
 export function competencesFigure(c: Competences, accent: string, width: number): Element {
-  return h('figure.schema', [
+  // role="group": Chromium tags the figure as a Div holding the caption and the drawing, which is the Figure (with
+  // its alternative text) — not as a second Figure without one.
+  return h('figure.schema', { role: 'group' }, [
     drawCompetences(c, accent, width),
     h('figcaption', [h('span.schema-title', frenchTypography(c.title)), c.source ? [' — ', frenchTypography(`Source : ${c.source}`)] : []]),
   ]);

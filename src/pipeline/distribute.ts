@@ -108,7 +108,7 @@ function kitSection(kit: ManifestKit, themes: Map<string, string>): Element {
     .map((part) => ({ part, fiches: kit.fiches.filter((f) => !kit.parts || f.part === part.id) }))
     .filter((g) => g.fiches.length > 0)
     .map((g) =>
-      h('section.part', { ariaLabelledBy: `partie-${kit.id}-${g.part.id}` }, [
+      h('div.part', [
         h('h3', { id: `partie-${kit.id}-${g.part.id}` }, [icon(partIcon(g.part), 'part-icon'), frenchTypography(g.part.title), h('span.part-count', ` (${g.fiches.length})`)]),
         h('ul.fiches', g.fiches.map((f) => ficheItem(f, themes))),
       ]),

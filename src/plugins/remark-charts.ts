@@ -89,8 +89,8 @@ function readChart(box: ContainerDirective, file: VFile): { data: ChartData; lab
 }
 
 /** An mdast node that becomes the given HTML element (mdast-util-to-hast's `data.hName`), with mdast children. */
-function element(tagName: string, className: string, children: RootContent[]): RootContent {
-  return { type: 'kitessElement', data: { hName: tagName, hProperties: { className: [className] } }, children } as never;
+function element(tagName: string, className: string, children: RootContent[], properties: Record<string, string> = {}): RootContent {
+  return { type: 'kitessElement', data: { hName: tagName, hProperties: { className: [className], ...properties } }, children } as never;
 }
 
 /**
@@ -119,11 +119,12 @@ export default function remarkCharts() {
         element('span', 'chart-title', chart?.label.children ?? []),
         ...(chart ? [{ type: 'text', value: ' ' } as RootContent, element('span', 'chart-measure', [{ type: 'text', value: `${chart.data.header[1]}` }])] : []),
       ];
+      // role="group": tagged as a Div holding the caption and the drawing (the Figure), as for the diagram.
       const figure = element('figure', 'chart', [
         element('figcaption', 'chart-caption', caption),
         { type: 'kitessElement', data: { hName: 'div', hProperties: { className: ['chart-drawing'] }, hChildren: drawing ? [drawing] : [] } } as never,
         ...(chart ? [{ ...chart.source, data: { hProperties: { className: ['chart-source'] } } } as Paragraph] : []),
-      ]);
+      ], { role: 'group' });
       figure.position = box.position;
       // Replaced here, the box is not read again as an ordinary box (see remark-boxes).
       parent.children[index] = figure as never;

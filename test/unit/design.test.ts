@@ -107,7 +107,7 @@ describe('charts (:::graphique, issue 17)', () => {
     const { html: raw, diagnostics } = await processSheet(chart(series));
     const html = plain(raw);
     expect(diagnostics).toEqual([]);
-    expect(html).toMatch(/^<figure class="chart"><figcaption class="chart-caption"><span class="chart-kicker">Graphique<\/span> <span class="chart-title">Salariés de l’ESS<\/span>/);
+    expect(html).toMatch(/^<figure class="chart" role="group"><figcaption class="chart-caption"><span class="chart-kicker">Graphique<\/span> <span class="chart-title">Salariés de l’ESS<\/span>/);
     expect(html).toContain('role="img" aria-label="Graphique « Salariés de l’ESS » (Salariés (millions), par année) : 2015 : 2,3 ; 2017 : 2,4 ; 2019 : 2,6."');
     for (const label of ['2015', '2017', '2019', '2,3', '2,6']) expect(html).toMatch(new RegExp(`<text[^>]*>${label}</text>`));
     expect(html).toContain('<p class="chart-source">Source');
