@@ -38,9 +38,14 @@ function logo(kit: Kit, className: string): Element {
  * The front cover: the publisher's logo and the edition, an illustration drawn from the kit's own contents (one
  * tile per fiche, a shape per part, see illustration.ts), the level of government, the title and the subtitle.
  */
+/** What the kit's illustration is drawn from. */
+function artData(kit: Kit) {
+  return { accent: kit.config.accent, parts: kit.config.parts, fiches: kit.fiches.map((f) => ({ number: f.number, part: f.meta.part })) };
+}
+
 export function frontCover(kit: Kit): Element {
   const c = kit.config;
-  const art = { accent: c.accent, parts: c.parts, fiches: kit.fiches.map((f) => ({ number: f.number, part: f.meta.part })) };
+  const art = artData(kit);
   const parts = c.parts.filter((p) => kit.fiches.some((f) => f.meta.part === p.id)).length;
   return h('section.cover', [
     h('div.cover-top', [logo(kit, 'cover-logo'), h('p.cover-edition', editionLabel(c.edition))]),
@@ -92,6 +97,8 @@ export function backCover(kit: Kit, collection: KitSummary[]): Element {
         h('p.back-singles', ['Chaque fiche est aussi publiée seule : ', h('a', { href: c.baseUrl }, c.baseUrl)]),
       ]),
     ]),
+    // The front cover's pattern again, in a band: the same tiles, the book closed.
+    h('div.back-art', [coverArtSvg(artData(kit), 700, 130)]),
     h('div.back-foot', [
       logo(kit, 'back-logo'),
       h('div.back-foot-text', [h('p.back-title', c.title), h('p', frenchTypography(c.publisher)), h('p', editionLabel(c.edition))]),

@@ -12,7 +12,7 @@ export interface ArtData {
 /** The columns of the tile grid: as few empty cells as possible, in a shape close to the area's. */
 function columns(count: number, aspect: number): number {
   let best = { cols: 1, score: Infinity };
-  for (let cols = 3; cols <= 9; cols++) {
+  for (let cols = 3; cols <= 14; cols++) {
     const rows = Math.ceil(count / cols);
     const score = (rows * cols - count) * 1.2 + Math.abs(cols / rows - aspect) * 3;
     if (score < best.score) best = { cols, score };
