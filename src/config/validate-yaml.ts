@@ -1,3 +1,5 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
 import type { z } from 'zod';
 import { FRENCH_KEYS } from './schema.js';
@@ -165,4 +167,15 @@ export function positionOf(result: { doc: Document; lines: LineCounter }, path: 
   const { node } = nodeAt(result.doc, path);
   const pos = result.lines.linePos(node?.range?.[0] ?? 0);
   return { line: pos.line + firstLine - 1, column: pos.col };
+}
+
+/**
+ * Reads and validates an optional YAML file of the sources (competences.yml, themes.yml): undefined when there is
+ * none; its messages name it relative to the working directory.
+ */
+export function validateYamlFile<S extends z.ZodType>(abs: string, schema: S, rule: string): { file: string; result: YamlResult<z.output<S>> } | undefined {
+  if (!existsSync(abs)) return undefined;
+  const rel = path.relative(process.cwd(), abs);
+  const file = rel.startsWith('..') ? abs : rel;
+  return { file, result: validateYaml(readFileSync(abs, 'utf8'), schema, { file, firstLine: 1 }, rule) };
 }

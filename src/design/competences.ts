@@ -1,9 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Element, ElementContent } from 'hast';
 import { h, s } from 'hastscript';
 import { z } from 'zod';
-import { positionOf, validateYaml } from '../config/validate-yaml.js';
+import { positionOf, validateYamlFile } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import type { Place } from '../model.js';
 import { frenchTypography } from '../text/typography.js';
@@ -54,10 +53,9 @@ export type Competences = z.output<typeof competencesSchema> & {
 
 /** Reads and validates a kit's competences.yml, if the kit has one. */
 export function readCompetences(kitDir: string): { competences?: Competences; diagnostics: Diagnostic[] } {
-  const abs = path.join(kitDir, COMPETENCES_FILE);
-  if (!existsSync(abs)) return { diagnostics: [] };
-  const file = path.relative(process.cwd(), abs).startsWith('..') ? abs : path.relative(process.cwd(), abs);
-  const result = validateYaml(readFileSync(abs, 'utf8'), competencesSchema, { file, firstLine: 1 }, 'schema-competences');
+  const read = validateYamlFile(path.join(kitDir, COMPETENCES_FILE), competencesSchema, 'schema-competences');
+  if (!read) return { diagnostics: [] };
+  const { file, result } = read;
   if (!result.ok) return { diagnostics: result.diagnostics };
   const placeOf = (field: string) => positionOf(result, field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k)), 1);
   return { competences: { ...result.value, placeOf, file }, diagnostics: [] };

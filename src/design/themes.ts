@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { positionOf, validateYaml } from '../config/validate-yaml.js';
+import { positionOf, validateYamlFile } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import { FICHE_FILE } from '../pipeline/load.js';
 import { iconExists } from './icons.js';
@@ -47,10 +47,9 @@ export function ficheSlug(name: string): string {
  * of that kit, every pictogram a Lucide icon.
  */
 export function readThemes(sheetsDir: string): { themes?: Themes; diagnostics: Diagnostic[] } {
-  const abs = path.join(sheetsDir, THEMES_FILE);
-  if (!existsSync(abs)) return { diagnostics: [] };
-  const file = path.relative(process.cwd(), abs).startsWith('..') ? abs : path.relative(process.cwd(), abs);
-  const result = validateYaml(readFileSync(abs, 'utf8'), themesSchema, { file, firstLine: 1 }, 'themes');
+  const read = validateYamlFile(path.join(sheetsDir, THEMES_FILE), themesSchema, 'themes');
+  if (!read) return { diagnostics: [] };
+  const { file, result } = read;
   if (!result.ok) return { diagnostics: result.diagnostics };
   const diagnostics: Diagnostic[] = [];
   const at = (...p: (string | number)[]) => positionOf(result, p, 1);

@@ -147,7 +147,7 @@ describe('distribution', () => {
       for (const img of images) expect((img.alt.length > 0 || img.named) && img.ok).toBe(true);
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
       const text = (await page.$eval('body', (b) => b.innerText)).replace(/\u00A0/g, ' ');
-      expect(text).toContain('Livret PDF (7 pages');
+      expect(text).toContain('Livret PDF (9 pages');
       expect(text).toContain('mise à jour le 10 février 2026');
       await page.keyboard.press('Tab');
       await page.keyboard.press('Tab');
