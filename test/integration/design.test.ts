@@ -115,6 +115,55 @@ describe('booklet (issue 17)', () => {
   });
 });
 
+describe('colours of the printed pages (issue 17)', () => {
+  it('keeps every text of the covers, openers, diagram, charts and key figures at 4.5:1 or more against what is behind it', async () => {
+    const { renderBooklet } = await import('../../src/pipeline/render.js');
+    const { prepareKits } = await import('../../src/prepare.js');
+    const { serveRequest } = await import('../../src/pipeline/print.js');
+    const { kits, collection } = await prepareKits(sheets, ['demo']);
+    const doc = renderBooklet(kits[0]!, new Map(), { collection });
+    const page = await browser.browser.newPage();
+    try {
+      await page.setRequestInterception(true);
+      page.on('request', (r) => void serveRequest(r, doc).catch(() => undefined));
+      await page.emulateMediaType('print');
+      await page.goto('https://kitess.invalid/document.html', { waitUntil: 'load' });
+      const pairs = await page.evaluate(() => {
+        const rgb = (css: string): number[] | undefined => {
+          const m = /rgba?\(([\d.]+), ([\d.]+), ([\d.]+)(?:, ([\d.]+))?\)/.exec(css) ?? /color\(srgb ([\d.]+) ([\d.]+) ([\d.]+)(?: \/ ([\d.]+))?\)/.exec(css);
+          if (!m) return undefined;
+          const scale = css.startsWith('color(') ? 255 : 1;
+          const alpha = m[4] === undefined ? 1 : Number(m[4]);
+          return alpha < 0.5 ? undefined : [Number(m[1]) * scale, Number(m[2]) * scale, Number(m[3]) * scale];
+        };
+        const lum = (c: number[]) => {
+          const [r, g, b] = c.map((v) => v / 255).map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+          return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+        };
+        const out: { text: string; ratio: number }[] = [];
+        const scope = document.querySelectorAll('.cover, .opener, .back-cover, figure.chart, figure.schema, .key-figures');
+        for (const root of scope) {
+          for (const el of [root, ...root.querySelectorAll('*')]) {
+            if (el.closest('svg')) continue;
+            const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent!.trim() !== '');
+            if (!own) continue;
+            const fg = rgb(getComputedStyle(el).color)!;
+            let bg: number[] | undefined;
+            for (let a: Element | null = el; a && !bg; a = a.parentElement) bg = rgb(getComputedStyle(a).backgroundColor);
+            const [hi, lo] = [lum(fg), lum(bg ?? [255, 255, 255])].sort((x, y) => y - x);
+            out.push({ text: el.textContent!.trim().slice(0, 40), ratio: (hi! + 0.05) / (lo! + 0.05) });
+          }
+        }
+        return out;
+      });
+      expect(pairs.length).toBeGreaterThan(30);
+      expect(pairs.filter((p) => p.ratio < 4.5)).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
 describe('download page (issue 17)', () => {
   const open = async (width: number, javaScript = true) => {
     const page = await browser.browser.newPage();
