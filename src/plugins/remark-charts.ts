@@ -78,7 +78,10 @@ function readChart(box: ContainerDirective, file: VFile): { data: ChartData; lab
     }
     if (value === undefined) {
       const found = text === '' ? 'cellule vide' : `« ${text} » n'est pas un nombre`;
-      diagnose(file, valueCell ?? row, `${found} : un nombre est attendu dans la deuxième colonne (ex. « 1 417 » ou « 2,6 ») ; l'unité va dans son en-tête`, 'graphique-illisible');
+      const expected = /^[-−]?\d+\.\d+$/.test(text)
+        ? `un nombre écrit avec une virgule est attendu (« ${text.replace('.', ',')} »)`
+        : `un nombre est attendu dans la deuxième colonne (ex. « 1 417 » ou « 2,6 ») ; l'unité va dans son en-tête`;
+      diagnose(file, valueCell ?? row, `${found} : ${expected}`, 'graphique-illisible');
       ok = false;
       continue;
     }

@@ -116,6 +116,7 @@ describe('charts (:::graphique, issue 17)', () => {
 
   it.each([
     ['a value that is not a number', series.replace('2,4', '2,4 M'), undefined, 16, /« 2,4 M » n'est pas un nombre : un nombre est attendu dans la deuxième colonne/],
+    ['a decimal point', series.replace('2,4', '2.4'), undefined, 16, /« 2\.4 » n'est pas un nombre : un nombre écrit avec une virgule est attendu \(« 2,4 »\)/],
     ['too few rows', '| Année | Salariés |\n|---|---|\n| 2015 | 2,3 |\n| 2017 | 2,4 |', undefined, 13, /tableau de 2 lignes de données : de 3 à 12 sont attendues/],
     ['three columns', '| A | B | C |\n|---|---|---|\n| 1 | 2 | 3 |', undefined, 13, /tableau de 3 colonnes : 2 sont attendues/],
     ['no source', series, 'Un commentaire.', 19, /contenu inattendu dans le graphique/],
