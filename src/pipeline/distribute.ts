@@ -79,7 +79,7 @@ function themeChoice(id: string, title: string, pictogram: string, checked = fal
 function ficheItem(f: ManifestFiche, themes: Map<string, string>): Element {
   const mine = f.themes ?? [];
   return h('li', { className: ['fiche', ...mine.map((t) => `theme-${t}`)] }, [
-    h('a.fiche-title', { href: f.path }, [h('span.fiche-number', `${f.number}.`), ' ', frenchTypography(f.title)]),
+    h('a.fiche-title', { href: f.path }, [h('span.fiche-number', `${f.number}.`), frenchTypography(f.title)]),
     h('p.fiche-summary', frenchTypography(f.summary)),
     h('p.fiche-meta', [
       `PDF, ${pages(f.pages)}, ${size(f.bytes)} · mise à jour le ${frenchDate(f.updated)}`,
