@@ -12,9 +12,11 @@ import { ficheSchema, kitSchema, sourcePath, type FicheMeta, type KitConfig } fr
 import { positionOf, validateYaml } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import type { KitSource, Place, SourceFile } from '../model.js';
+import remarkBoxFences from '../plugins/remark-box-fences.js';
 import remarkBoxes from '../plugins/remark-boxes.js';
 import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
 import remarkImages from '../plugins/remark-images.js';
+import remarkLiteralMarkup from '../plugins/remark-literal-markup.js';
 import remarkStructure from '../plugins/remark-structure.js';
 import rehypeFigures from '../plugins/rehype-figures.js';
 import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
@@ -28,6 +30,8 @@ export function createProcessor() {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
+    .use(remarkBoxFences)
+    .use(remarkLiteralMarkup)
     .use(remarkStructure)
     .use(remarkBoxes)
     .use(remarkFicheRefs)

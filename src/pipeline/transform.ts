@@ -69,6 +69,7 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
       });
     }
   }
+  diagnostics.push(...checkContentsOrder(config, fiches));
   for (const fiche of fiches) {
     if (fiche.meta.sources.length === 0) {
       diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });
@@ -88,9 +89,34 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
   return diagnostics;
 }
 
+/** The fiches in the booklet's order: by part, in kit.yml's order, then by number. */
+function contentsOrder(config: KitConfig, fiches: Fiche[]): Fiche[] {
+  const order = new Map(config.parts.map((p, i) => [p.id, i]));
+  return [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
+}
+
+/** Warns where the contents would list a fiche after one with a higher number (its part comes later in kit.yml). */
+function checkContentsOrder(config: KitConfig, fiches: Fiche[]): Diagnostic[] {
+  const parts = new Set(config.parts.map((p) => p.id));
+  const diagnostics: Diagnostic[] = [];
+  let highest: Fiche | undefined;
+  for (const fiche of contentsOrder(config, fiches.filter((f) => parts.has(f.meta.part)))) {
+    if (highest && fiche.number < highest.number) {
+      diagnostics.push({
+        file: fiche.source.path,
+        ...fiche.placeOf('part'),
+        severity: 'avertissement',
+        message:
+          `fiche ${fiche.number} listée après la fiche ${highest.number} dans le sommaire, sa partie « ${fiche.meta.part} » venant après « ${highest.meta.part} » dans kit.yml : ` +
+          'des numéros croissants sont attendus (changez la partie ou renumérotez)',
+        rule: 'ordre-sommaire',
+      });
+    } else highest = fiche;
+  }
+  return diagnostics;
+}
+
 /** Assembles a kit from its config and fiches, sorted by part order then number. */
 export function makeKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Kit {
-  const order = new Map(config.parts.map((p, i) => [p.id, i]));
-  const sorted = [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
-  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: sorted };
+  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: contentsOrder(config, fiches) };
 }
