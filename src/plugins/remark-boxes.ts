@@ -66,6 +66,7 @@ export default function remarkBoxes() {
       }
       // Boxes do not nest: a box inside another means the first one was not closed before the second opened.
       const inner = box.children.find((c) => c.type === 'containerDirective');
+      // (A box inside an unclosed one is not reported again.)
       // A closed box's source ends with a closing fence of at least as many colons as its opening one; an unclosed
       // box runs to the end of the file (a trailing newline or blank lines included).
       const start = box.position?.start.offset;
@@ -75,7 +76,7 @@ export default function remarkBoxes() {
       if (inner) {
         const line = inner.position?.start.line;
         diagnose(file, box, `encadré « ${box.name} » non fermé avant l'encadré « ${(inner as ContainerDirective).name} »${line ? ` (ligne ${line})` : ''} : une ligne « ::: » est attendue à sa fin`, 'encadre-non-ferme');
-      } else if (!new RegExp(`\\n[ \\t>]*:{${colons},}$`).test(text)) {
+      } else if (parent?.type !== 'containerDirective' && !new RegExp(`\\n[ \\t>]*:{${colons},}$`).test(text)) {
         diagnose(file, box, `encadré « ${box.name} » jamais fermé : une ligne « ${':'.repeat(colons)} » est attendue à sa fin (sinon il avale la suite de la fiche)`, 'encadre-non-ferme');
       }
       const label = isLabel(box.children[0]) ? (box.children[0] as Paragraph) : undefined;
