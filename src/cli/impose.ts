@@ -25,6 +25,16 @@ async function checkInput(file: string): Promise<void> {
   }
 }
 
+/** Checks, before any work, that the imposed PDF can be written where asked without replacing anything of value. */
+function checkOutput(input: string, out: string): void {
+  const folder = path.dirname(path.resolve(out));
+  if (!existsSync(folder)) throw new UsageError(`dossier « ${path.dirname(out)} » introuvable pour --out « ${out} » : un dossier existant est attendu (créez-le d'abord)`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`« ${path.dirname(out)} » n'est pas un dossier (--out « ${out} ») : un fichier dans un dossier existant est attendu`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out « ${out} » est un dossier : le chemin d'un fichier PDF est attendu (ex. ${path.join(out, path.basename(imposedName(input)))})`);
+  if (path.extname(out).toLowerCase() !== '.pdf') throw new UsageError(`--out « ${out} » sans l'extension .pdf : le chemin d'un fichier PDF est attendu`);
+  if (path.resolve(out) === path.resolve(input)) throw new UsageError(`--out « ${out} » est le livret lui-même : un autre fichier est attendu, pour ne pas l'écraser`);
+}
+
 /** Registers `kitess impose <livret.pdf> [--out fichier]`: an A5 saddle-stitched booklet on A4 landscape sheets. */
 export function registerImpose(program: Command): void {
   program
@@ -36,6 +46,7 @@ export function registerImpose(program: Command): void {
     .action(async (file: string, opts: { out?: string }) => {
       await checkInput(file);
       const out = opts.out ?? imposedName(file);
+      checkOutput(file, out);
       let result: Awaited<ReturnType<typeof imposeSaddleStitch>>;
       try {
         result = await imposeSaddleStitch(new Uint8Array(await readFile(file)));

@@ -114,6 +114,9 @@ export async function loadKit(sheetsDir: string, id: string): Promise<{ source: 
 
 /** Resolves the kits a command targets: the one named, or all of them. */
 export async function selectKits(sheetsDir: string, requested?: string[]): Promise<string[]> {
+  const folder = await stat(sheetsDir).catch(() => undefined);
+  if (!folder) throw new UsageError(`dossier des kits « ${displayPath(sheetsDir)} » introuvable : un dossier contenant un sous-dossier par kit est attendu (option --sheets)`);
+  if (!folder.isDirectory()) throw new UsageError(`« ${displayPath(sheetsDir)} » n'est pas un dossier : le dossier des kits est attendu (option --sheets)`);
   const available = await listKits(sheetsDir).catch(() => [] as string[]);
   if (!requested || requested.length === 0) {
     if (available.length === 0) throw new UsageError(`aucun kit dans ${sheetsDir} : un dossier contenant kit.yml est attendu`);
