@@ -72,7 +72,8 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
   const pages: CheckResult['pages'] = [];
   const result = (pagesChecked: boolean, pagesSkipped?: string): CheckResult => ({ diagnostics, pages, pagesChecked, ...(pagesSkipped ? { pagesSkipped } : {}), converted });
   if (!options.pages) return result(false);
-  if (diagnostics.some((d) => d.severity === 'erreur')) return result(false, 'les sources ont des erreurs, les fiches ne sont pas imprimées');
+  // Sources with errors are not laid out: the budget is checked once they are fixed.
+  if (diagnostics.some((d) => d.severity === 'erreur')) return result(false);
   let handle = deps.browser;
   if (!handle) {
     try {

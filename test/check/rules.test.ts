@@ -230,7 +230,7 @@ describe('pages-hors-budget', () => {
         line: 7,
         column: 9,
         severity: 'erreur',
-        message: expect.stringMatching(/^fiche de \d+ pages imprimées : 1 au plus est attendue \(budget de la fiche\)$/),
+        message: expect.stringMatching(/^\d+ pages imprimées : 1 au plus est attendue \(\d+ pages? de trop, budget de la fiche\)$/),
         rule,
       },
       {
@@ -238,11 +238,17 @@ describe('pages-hors-budget', () => {
         line: 2,
         column: 9,
         severity: 'erreur',
-        message: expect.stringMatching(/^fiche de \d+ pages imprimées : 1 au plus est attendue \(budget du kit\)$/),
+        message: expect.stringMatching(/^\d+ pages imprimées : 1 au plus est attendue \(\d+ pages? de trop, budget du kit\)$/),
         rule,
       },
     ].sort((a, b) => a.file.localeCompare(b.file)));
-    expect(diagnostics.map((d) => d.message.match(/\d+/)![0])).toEqual(diagnostics.map((d) => String(pages.find((p) => p.file === d.file)!.pages)));
+    // The message gives the pages printed and by how much they overflow.
+    expect(diagnostics.map((d) => d.message.match(/^(\d+) pages imprimées : 1 au plus est attendue \((\d+) pages? de trop/)!.slice(1).map(Number))).toEqual(
+      diagnostics.map((d) => {
+        const p = pages.find((q) => q.file === d.file)!;
+        return [p.pages, p.pages - p.budget];
+      }),
+    );
     expect(pages.map((p) => [p.kit, p.number, p.budget])).toEqual([
       ['autre', 1, 1],
       ['essai', 1, 1],
@@ -262,9 +268,9 @@ describe('pages-hors-budget', () => {
     expect(pages.map((p) => p.pages)).toEqual([1, 2, 1, 2]);
   });
 
-  it('does not print without --pages, nor when the sources have errors', async () => {
+  it('does not print when not asked (the API’s default), nor when the sources have errors', async () => {
     const plain = await check({ sheetsDir: sheets(rule, 'bad') });
-    expect(plain).toEqual({ diagnostics: [], pages: [] });
+    expect(plain).toEqual({ diagnostics: [], pages: [], pagesChecked: false, converted: [] });
     const broken = await check({ sheetsDir: sheets('numero-fichier', 'bad'), pages: true }, { browser });
     expect(broken.pages).toEqual([]);
     expect(broken.diagnostics.map((d) => d.rule)).toEqual(['numero-fichier']);
