@@ -139,7 +139,8 @@ export async function launchBrowser(choice: BrowserChoice): Promise<BrowserHandl
     browser = await puppeteer.launch({ executablePath: choice.executablePath, headless: true, args, pipe: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
-    throw new BrowserError(`le navigateur ${choice.executablePath} n'a pas démarré : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    // Puppeteer's own message is English and long: it is kept as the cause, shown with --debug.
+    throw new BrowserError(`le navigateur ${choice.executablePath} n'a pas démarré : un exécutable Chromium ou Chrome qui fonctionne est attendu (--browser <chemin>) ; --debug donne le détail`, { cause: error });
   }
   let closed = false;
   return {

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { PrintError, UsageError } from '../errors.js';
+import { PrintError, systemErrorMessage, UsageError } from '../errors.js';
 import { imposeSaddleStitch } from '../printshop/impose.js';
 
 /** The default output beside the booklet: `kit-municipaless.pdf` → `kit-municipaless-cahier-a5.pdf`. */
@@ -51,12 +51,12 @@ export function registerImpose(program: Command): void {
       try {
         result = await imposeSaddleStitch(new Uint8Array(await readFile(file)));
       } catch (error) {
-        throw new PrintError(`« ${file} » n'a pas pu être imposé : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+        throw new PrintError(`« ${file} » n'a pas pu être imposé : un PDF lisible et non chiffré est attendu (--debug donne le détail)`, { cause: error });
       }
       try {
         await writeFile(out, result.bytes);
       } catch (error) {
-        throw new PrintError(`impossible d'écrire « ${out} » : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+        throw new PrintError(systemErrorMessage(error) ?? `impossible d'écrire « ${out} »`, { cause: error });
       }
       const sheets = result.sheets.length;
       const blanks = result.padding ? `, dont ${result.padding} blanche${result.padding > 1 ? 's' : ''} ajoutée${result.padding > 1 ? 's' : ''} avant la 4e de couverture` : '';

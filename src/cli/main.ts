@@ -3,7 +3,7 @@ import path from 'node:path';
 import { CommanderError, Option } from 'commander';
 import { FrenchCommand, translateError, wholeNumber } from './french.js';
 import { registerImpose } from './impose.js';
-import { KitessError, SourceError, UsageError } from '../errors.js';
+import { KitessError, SourceError, systemErrorMessage, UsageError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
 
@@ -34,6 +34,11 @@ function fail(error: unknown, json: boolean): never {
     if (json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
     else process.stderr.write(`kitess : ${error.message}\n`);
     if (debug && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
+  } else if (systemErrorMessage(error)) {
+    // A file the system refused to read or write (permission, full disk): not kitess's fault, said in French.
+    process.stderr.write(`kitess : ${systemErrorMessage(error)}\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(4);
   } else {
     const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
     process.stderr.write(`kitess : erreur interne : ${message}\n`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { cp, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
@@ -119,8 +119,16 @@ export function assertSafeOutDir(outDir: string, sheetsDir: string): void {
       throw new UsageError(`dossier de sortie « ${shown(out)} » refusé : ${out === dir ? 'c’est' : 'il contient'} ${what} (${shown(dir)}) ; un sous-dossier à part est attendu (ex. --out dist)`);
     }
   }
+  // The nearest folder that exists must be one kitess may write in.
+  let existing = out;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new UsageError(`« ${shown(existing)} » n'est pas un dossier : un dossier de sortie est attendu (--out « ${shown(out)} »)`);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(`dossier « ${shown(existing)} » en lecture seule pour kitess : un dossier de sortie où écrire est attendu (--out « ${shown(out)} »)`);
+  }
   if (existsSync(out)) {
-    if (!statSync(out).isDirectory()) throw new UsageError(`« ${shown(out)} » n'est pas un dossier : un dossier de sortie est attendu (--out)`);
     if (readdirSync(out).length > 0 && !existsSync(path.join(out, 'manifest.json'))) {
       throw new UsageError(`dossier de sortie « ${shown(out)} » refusé : il contient déjà des fichiers et aucune construction de kitess (pas de manifest.json) ; un dossier vide ou nouveau est attendu`);
     }

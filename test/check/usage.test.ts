@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemErrorMessage } from '../../src/errors.js';
 import { runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -69,6 +70,21 @@ describe('usage errors are French, exit 2, and end with a newline (issue 13)', (
     expect(kitess('impose', pdf, '--out', pdf).stderr).toBe(`kitess : --out « ${pdf} » est le livret lui-même : un autre fichier est attendu, pour ne pas l'écraser\n`);
     expect(kitess('impose', pdf, '--out', path.join(dir, 'cahier.md')).stderr).toBe(`kitess : --out « ${path.join(dir, 'cahier.md')} » sans l'extension .pdf : le chemin d'un fichier PDF est attendu\n`);
     expect(kitess('impose', booklet).stderr).toMatch(/^kitess : « .*kit\.yml » n'est pas un PDF : un livret PDF est attendu/);
+  });
+});
+
+describe('no raw system message reaches the user (issue 13)', () => {
+  it('an --out under a file, or in a folder kitess may not write in, is refused before the build (exit 2)', () => {
+    const r = kitess('build', '--sheets', 'test/fixtures/pipeline/sheets', '--out', '/dev/null/dist');
+    expect(r.stderr).toBe('kitess : « /dev/null » n\'est pas un dossier : un dossier de sortie est attendu (--out « /dev/null/dist »)\n');
+    expect(r.code).toBe(2);
+  });
+
+  it('a failed file operation is said in French: what, where, why', () => {
+    const error = Object.assign(new Error("EACCES: permission denied, open '/x/y.pdf'"), { code: 'EACCES', syscall: 'open', path: '/x/y.pdf' });
+    expect(systemErrorMessage(error)).toBe('impossible d’ouvrir « /x/y.pdf » : permission refusée');
+    expect(systemErrorMessage(Object.assign(new Error('no space'), { code: 'ENOSPC', syscall: 'write' }))).toBe('impossible d’écrire : plus de place sur le disque');
+    expect(systemErrorMessage(new Error('something else'))).toBeUndefined();
   });
 });
 
