@@ -159,6 +159,13 @@ const CASES: Case[] = [
     at: [['essai/01-fiche.md', 4, 9]],
     says: /^fiche 1 listée après la fiche 2 dans le sommaire, sa partie « leviers » venant après « enjeux » dans kit\.yml : des numéros croissants sont attendus/,
   },
+  {
+    rule: 'texte-indente',
+    severity: 'erreur',
+    // One error per indented block, however many lines it has, not one per line (issue 13); a sub-list is fine.
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 22, 1]],
+    says: /^texte indenté \((tabulation|quatre espaces) en début de ligne\) imprimé comme du code, en police à chasse fixe : un paragraphe qui commence en début de ligne est attendu$/,
+  },
   { rule: 'sources-vides', severity: 'erreur', at: [['essai/01-essai.md', 7, 10]], says: /^aucune source : au moins une référence est attendue$/ },
 ];
 
