@@ -39,7 +39,7 @@ function checkOutput(input: string, out: string): void {
 export function registerImpose(program: Command): void {
   program
     .command('impose')
-    .description('impose un livret A4 en cahier A5 piqué à cheval : deux pages par face de feuilles A4 paysage, dans l’ordre du pliage')
+    .description('impose un livret A4 en cahier A5 piqué à cheval\u00a0: deux pages par face de feuilles A4 paysage, dans l’ordre du pliage')
     .argument('<livret.pdf>', 'livret PDF à imposer (le livret d’un kit, ou sa version imprimeur)')
     .option('--out <fichier>', 'PDF imposé à écrire (par défaut : <livret>-cahier-a5.pdf à côté du livret)')
     .helpOption('-h, --help', "affiche l'aide")

@@ -229,6 +229,14 @@ registerImpose(program);
 for (const command of program.commands) command.showHelpAfterError(`(kitess ${command.name()} --help pour l'aide)`);
 program.showHelpAfterError("(kitess --help pour l'aide)");
 
+// `kitess help <name>` for a command that does not exist: said like any unknown command.
+const [word, asked] = process.argv.slice(2);
+if (word === 'help' && asked !== undefined && !asked.startsWith('-') && !program.commands.some((c) => c.name() === asked)) {
+  process.stderr.write(translateError(`error: unknown command '${asked}'`));
+  process.stderr.write("(kitess --help pour l'aide)\n");
+  process.exit(2);
+}
+
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
