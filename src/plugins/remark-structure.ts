@@ -24,7 +24,7 @@ export default function remarkStructure() {
       }
       const url = node.type === 'link' ? node.url : node.type === 'linkReference' ? definitions.get(node.identifier) : undefined;
       if (url !== undefined && /^www\./i.test(url)) {
-        diagnose(file, node, `lien « ${url} » incomplet : « https://${url} » est attendue`, 'lien-incomplet');
+        diagnose(file, node, `lien « ${url} » incomplet : l’adresse « https://${url} » est attendue`, 'lien-incomplet');
       } else if (url !== undefined && !/^https:\/\//.test(url) && !url.startsWith('#') && !url.startsWith('mailto:')) {
         diagnose(file, node, `lien « ${url} » non sécurisé : une adresse en https:// est attendue`, 'lien-non-https', 'avertissement');
       }

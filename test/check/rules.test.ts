@@ -148,7 +148,7 @@ const CASES: Case[] = [
     says: /^image « (Carte des lieux\.svg » non lue, nom de fichier avec des espaces : un nom sans espaces est attendu \(renommez le fichier, ex\. « carte-des-lieux\.svg »|!\[Carte des lieux\] \(carte-des-lieux\.svg\) » non lue, imprimée telle quelle : « !\[texte alternatif\]\(fichier\.svg\) » est attendu)/,
   },
   { rule: 'lien-illisible', severity: 'erreur', at: [['essai/01-essai.md', 14, 6]], says: /^lien « \[le guide\]\(https:\/\/www\.rtes\.fr\/guide des achats\.pdf\) » non lu, adresse avec des espaces : une adresse sans espaces est attendue/ },
-  { rule: 'lien-incomplet', severity: 'erreur', at: [['essai/01-essai.md', 14, 6]], says: /^lien « www\.rtes\.fr » incomplet : « https:\/\/www\.rtes\.fr » est attendue$/ },
+  { rule: 'lien-incomplet', severity: 'erreur', at: [['essai/01-essai.md', 14, 6]], says: /^lien « www\.rtes\.fr » incomplet : l’adresse « https:\/\/www\.rtes\.fr » est attendue$/ },
   { rule: 'gras-non-ferme', severity: 'avertissement', at: [['essai/01-essai.md', 14, 5]], says: /^« \*\* » sans fermeture, imprimé tel quel : le gras s’écrit « \*\*texte\*\* »/ },
   { rule: 'note-introuvable', severity: 'avertissement', at: [['essai/01-essai.md', 14, 27]], says: /^appel de note « \[\^1\] » sans note, imprimé tel quel : une ligne « \[\^1\]: texte de la note » est attendue$/ },
   { rule: 'note-sans-appel', severity: 'avertissement', at: [['essai/01-essai.md', 17, 1]], says: /^note « \[\^2\] » jamais appelée, donc pas imprimée : un appel « \[\^2\] » est attendu dans le texte$/ },
