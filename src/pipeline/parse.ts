@@ -15,6 +15,7 @@ import type { KitSource, Place, SourceFile } from '../model.js';
 import remarkBoxes from '../plugins/remark-boxes.js';
 import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
 import remarkImages from '../plugins/remark-images.js';
+import remarkKeyFigures from '../plugins/remark-key-figures.js';
 import remarkStructure from '../plugins/remark-structure.js';
 import rehypeFigures from '../plugins/rehype-figures.js';
 import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
@@ -29,6 +30,7 @@ export function createProcessor() {
     .use(remarkGfm)
     .use(remarkDirective)
     .use(remarkStructure)
+    .use(remarkKeyFigures)
     .use(remarkBoxes)
     .use(remarkFicheRefs)
     .use(remarkImages)
