@@ -16,6 +16,7 @@ export const BOXES: Record<string, BoxKind> = {
   'a-retenir': { title: 'À retenir', label: 'optional' },
   'pour-aller-plus-loin': { title: 'Pour aller plus loin', label: 'optional' },
   contacts: { title: 'Contacts', label: 'optional' },
+  graphique: { title: 'Graphique', label: 'required', labelMeaning: 'le titre du graphique, ex. « :::graphique[Emplois de l’ESS, 2015-2023] »' },
 };
 
 /** The inline directives a fiche may use. */

@@ -34,6 +34,12 @@ export interface ImageRef extends Place {
   absPath: string;
 }
 
+/** A figure of a `:::chiffres-cles` box: the year of its data, or none for a rule of law « en vigueur ». */
+export interface KeyFigure extends Place {
+  text: string;
+  year?: number;
+}
+
 /** One parsed and transformed fiche. */
 export interface Fiche {
   number: number;
@@ -47,6 +53,7 @@ export interface Fiche {
   body: HastRoot;
   refs: FicheRef[];
   images: ImageRef[];
+  keyFigures: KeyFigure[];
 }
 
 /** One parsed kit: its settings and its fiches, sorted by number. */

@@ -17,6 +17,7 @@ import remarkBoxes from '../plugins/remark-boxes.js';
 import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
 import remarkImages from '../plugins/remark-images.js';
 import remarkLiteralMarkup from '../plugins/remark-literal-markup.js';
+import remarkKeyFigures from '../plugins/remark-key-figures.js';
 import remarkStructure from '../plugins/remark-structure.js';
 import rehypeFigures from '../plugins/rehype-figures.js';
 import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
@@ -33,6 +34,7 @@ export function createProcessor() {
     .use(remarkBoxFences)
     .use(remarkLiteralMarkup)
     .use(remarkStructure)
+    .use(remarkKeyFigures)
     .use(remarkBoxes)
     .use(remarkFicheRefs)
     .use(remarkImages)

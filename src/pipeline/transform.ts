@@ -2,6 +2,7 @@ import type { Root as HastRoot } from 'hast';
 import type { KitConfig } from '../config/schema.js';
 import type { Diagnostic } from '../errors.js';
 import type { Fiche, FicheRef, Kit, KitSource } from '../model.js';
+import { frenchDate } from '../text/format.js';
 import { fileDiagnostics, type ParsedFiche, type Processor } from './parse.js';
 
 /** Runs the Markdown transforms of one fiche and returns its HTML tree and references. */
@@ -16,6 +17,7 @@ export async function transformFiche(processor: Processor, parsed: ParsedFiche):
     body,
     refs: parsed.file.data.ficheRefs ?? [],
     images: parsed.file.data.images ?? [],
+    keyFigures: parsed.file.data.keyFigures ?? [],
   };
   return { fiche, diagnostics: fileDiagnostics(parsed.file, parsed.source.path) };
 }
@@ -70,6 +72,20 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
     }
   }
   diagnostics.push(...checkContentsOrder(config, fiches));
+  const editionYear = Number(config.edition.date.slice(0, 4));
+  for (const fiche of fiches) {
+    for (const figure of fiche.keyFigures) {
+      if (figure.year === undefined || editionYear - figure.year <= config.figureAge) continue;
+      diagnostics.push({
+        file: fiche.source.path,
+        line: figure.line,
+        column: figure.column,
+        severity: 'avertissement',
+        message: `chiffre clé « ${figure.text} » de ${figure.year}, plus de ${config.figureAge} ans avant l'édition du ${frenchDate(config.edition.date)} : un chiffre plus récent est attendu, ou ce chiffre daté dans le texte hors de l'encadré`,
+        rule: 'chiffre-ancien',
+      });
+    }
+  }
   for (const fiche of fiches) {
     if (fiche.meta.sources.length === 0) {
       diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });

@@ -103,6 +103,27 @@ const CASES: Case[] = [
   },
   { rule: 'encadre-sans-intitule', severity: 'erreur', at: [['essai/01-essai.md', 14, 1]], says: /^encadré « exemple » sans intitulé : la collectivité, ex\. « :::exemple\[/ },
   { rule: 'titre-niveau-1', severity: 'erreur', at: [['essai/01-essai.md', 12, 1]], says: /^titre de niveau « # » dans le corps : le titre vient de l'en-tête/ },
+  {
+    rule: 'chiffre-sans-annee',
+    severity: 'erreur',
+    // No parenthesis at all; a parenthesis without a year. A rule of law « en vigueur » needs no year.
+    at: [['essai/01-essai.md', 17, 1], ['essai/01-essai.md', 18, 1]],
+    says: /^chiffre clé « .+ » sans année : l'année des données est attendue entre parenthèses à la fin, ex\. « \(2024\) »/,
+  },
+  {
+    rule: 'chiffre-ancien',
+    severity: 'avertissement',
+    // Edition 1 March 2026, 4 years by default: 2021 and 2019 warn, 2022-2023 does not; a kit set to 6 years accepts 2021.
+    at: [['essai/01-essai.md', 17, 1], ['essai/01-essai.md', 19, 1]],
+    says: /^chiffre clé « .+ » de (2021|2019), plus de 4 ans avant l'édition du 1er mars 2026 : un chiffre plus récent est attendu/,
+  },
+  {
+    rule: 'chiffres-sans-source',
+    severity: 'erreur',
+    // A « Source : » line without an address, and no source line at all.
+    at: [['essai/01-essai.md', 16, 1], ['essai/01-essai.md', 22, 1]],
+    says: /^encadré « chiffres-cles » sans source avec adresse : un paragraphe « Sources : » avec au moins un lien/,
+  },
   { rule: 'titre-saute', severity: 'erreur', at: [['essai/01-essai.md', 16, 1]], says: /^niveau de titre sauté : « #### » après « ## », « ### » est attendu$/ },
   {
     rule: 'lien-non-https',
