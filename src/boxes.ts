@@ -1,3 +1,5 @@
+import leven from 'leven';
+
 /** One kind of box a fiche may contain, with the title it prints under. */
 export interface BoxKind {
   title: string;
@@ -24,3 +26,25 @@ export const LEAF_DIRECTIVES: Record<string, string> = {
 
 /** The inline directives a fiche may use. */
 export const INLINE_DIRECTIVES = ['fiche'] as const;
+
+/** A box name as an editor may have meant it: accents dropped, lower case, spaces and underscores as dashes. */
+function plainName(name: string): string {
+  return name
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .trim()
+    .replace(/[\s_]+/g, '-');
+}
+
+/** The known box an unknown name most likely meant (`A-retenir`, `chiffres-clés`, `exemples`), if any. */
+export function suggestBox(name: string): string | undefined {
+  const plain = plainName(name);
+  if (BOXES[plain]) return plain;
+  let best: { name: string; distance: number } | undefined;
+  for (const known of Object.keys(BOXES)) {
+    const distance = leven(plain, known);
+    if (distance <= Math.max(1, Math.floor(known.length / 4)) && (!best || distance < best.distance)) best = { name: known, distance };
+  }
+  return best?.name;
+}

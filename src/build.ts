@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { BrowserHandle } from './browser.js';
 import { UsageError, type Diagnostic } from './errors.js';
 import { rawKitKey, type OutputSettings } from './pipeline/inputs.js';
-import { selectKits } from './pipeline/load.js';
-import { readManifest, type ManifestKit } from './pipeline/publish.js';
+import { selectKits, strayFiles } from './pipeline/load.js';
+import { assertSafeOutDir, readManifest, type ManifestKit } from './pipeline/publish.js';
 import { today } from './schedule.js';
 import { Timings } from './timings.js';
 
@@ -42,6 +42,12 @@ export interface BuildDeps {
   browser?: BrowserHandle;
 }
 
+/** A file of the sheets folder that this build leaves out, and why, in French. */
+export interface Excluded {
+  file: string;
+  reason: string;
+}
+
 /** What a build produced. */
 export interface BuildResult {
   kits: ManifestKit[];
@@ -52,6 +58,8 @@ export interface BuildResult {
   reused: string[];
   /** Whether a browser was started (none is when nothing needs printing). */
   launched: boolean;
+  /** Files left out of the PDFs: misnamed fiche files (`24-logement.MD`), drafts, fiches not yet published. */
+  excluded: Excluded[];
 }
 
 /** Checks a date given on the command line. */
@@ -71,6 +79,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const timings = new Timings();
   const log = options.log ?? (() => undefined);
   const ids = await selectKits(options.sheetsDir, options.kits);
+  assertSafeOutDir(options.outDir, options.sheetsDir);
+  const stray = (await Promise.all(ids.map((id) => strayFiles(path.join(options.sheetsDir, id))))).flat();
   const settings: OutputSettings = {
     asOf: checkDate(options.asOf ?? today()),
     drafts: options.drafts ?? false,
@@ -87,7 +97,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (!options.changelog && ids.every(unchanged)) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
     const kits = previous!.kits.filter((k) => ids.includes(k.id));
-    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false };
+    const excluded = [...stray, ...kits.flatMap((k) => k.excluded ?? [])];
+    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false, excluded };
   }
   // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
   const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
@@ -95,9 +106,13 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (kept.length > 0) log(`Inchangé${kept.length > 1 ? 's' : ''}, repris tel${kept.length > 1 ? 's' : ''} quel${kept.length > 1 ? 's' : ''} : ${kept.map((k) => k.id).join(', ')}.`);
   const { buildChanged } = await import('./rebuild.js');
   const result = await buildChanged(options, deps, { ids: changed, settings, previous, rawKeys, timings, log });
+  const all = [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id));
   return {
     ...result,
-    kits: [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id)),
+    // Misnamed files are listed here, not again among the warnings.
+    warnings: result.warnings.filter((d) => d.rule !== 'fichier-ignore'),
+    excluded: [...stray, ...all.flatMap((k) => k.excluded ?? [])],
+    kits: all,
     reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
   };
 }

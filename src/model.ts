@@ -35,6 +35,12 @@ export interface ImageRef extends Place {
   absPath: string;
 }
 
+/** A figure of a `:::chiffres-cles` box: the year of its data, or none for a rule of law « en vigueur ». */
+export interface KeyFigure extends Place {
+  text: string;
+  year?: number;
+}
+
 /** One parsed and transformed fiche. */
 export interface Fiche {
   number: number;
@@ -50,6 +56,7 @@ export interface Fiche {
   images: ImageRef[];
   /** Where the fiche places the kit's competences diagram (`::schema-competences`). */
   diagrams: Place[];
+  keyFigures: KeyFigure[];
 }
 
 /** One parsed kit: its settings and its fiches, sorted by number. */

@@ -16,7 +16,8 @@ import { mergeManifest, publish, readManifest, sha256, type Manifest, type Manif
 import { fichePdfName, renderBooklet, renderFiche, type RenderedDoc, type StartPages } from './pipeline/render.js';
 import { makePrintEdition } from './printshop/edition.js';
 import { planRecto } from './printshop/recto.js';
-import { publishedKit } from './schedule.js';
+import { isPublished, publishedKit } from './schedule.js';
+import { budgetDiagnostic } from './budget.js';
 import { prepareKits } from './prepare.js';
 import type { KitSummary } from './design/cover.js';
 import { bookletParts, OPENER_PAGES } from './design/opener.js';
@@ -24,7 +25,7 @@ import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
 
-import type { BuildDeps, BuildOptions, BuildResult } from './build.js';
+import type { BuildDeps, BuildOptions, BuildResult, Excluded } from './build.js';
 
 const GENERATOR = `kitess ${VERSION}`;
 
@@ -179,6 +180,19 @@ function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string
   };
 }
 
+/** The fiches of a kit this build leaves out, and why: drafts, fiches not yet published. */
+function leftOut(kit: Kit, settings: OutputSettings): Excluded[] {
+  return kit.fiches
+    .filter((fiche) => !isPublished(fiche, settings.asOf, settings.drafts))
+    .map((fiche) => ({
+      file: fiche.source.path,
+      reason:
+        fiche.meta.status === 'brouillon' && !settings.drafts
+          ? 'brouillon (statut: brouillon), --drafts pour l’inclure'
+          : `à paraître le ${fiche.meta.published} (construction au ${settings.asOf}), --as-of ${fiche.meta.published} pour l’inclure`,
+    }));
+}
+
 /** What the light front of `build` already worked out. */
 export interface BuildContext {
   ids: string[];
@@ -202,6 +216,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
   throwIfAborted(signal);
   const changelog = options.changelog ? await changesSince(options.changelog, options.sheetsDir) : undefined;
   const kits = prepared.kits.map((kit) => publishedKit(kit, settings.asOf, settings.drafts));
+  const left = new Map(prepared.kits.map((kit) => [kit.id, leftOut(kit, settings)]));
 
   // The browser is started once, on the first PDF that needs printing; concurrent callers share the launch.
   let handle: BrowserHandle | undefined = deps.browser;
@@ -236,6 +251,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const p = await printFiche(await browser(), kit, fiche, timings, signal);
       return { bytes: p.bytes, pages: p.pages, inputs: key, reused: false };
     });
+    // A fiche over its page budget stops the build before the booklets are printed: nothing is written.
+    const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, products[i]!.pages) ?? []);
+    if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
     const toPrint = products.filter((p) => !p.reused).length;
     log(toPrint === 0 ? 'Aucune fiche à réimprimer.' : `${toPrint} fiche${toPrint > 1 ? 's' : ''} imprimée${toPrint > 1 ? 's' : ''}, ${products.length - toPrint} reprise${products.length - toPrint > 1 ? 's' : ''} telle${products.length - toPrint > 1 ? 's' : ''} quelle${products.length - toPrint > 1 ? 's' : ''}.`);
 
@@ -317,6 +335,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         cover: coverPath,
         inputs: rawKeys.get(kit.id),
         ...(changes ? { changes } : {}),
+        ...(left.get(kit.id)!.length > 0 ? { excluded: left.get(kit.id) } : {}),
         ...(editions[k] ? { print: printEntry(kit, editions[k]!) } : {}),
       });
     });
@@ -335,5 +354,5 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     await publish(options.outDir, files, manifest, ids, distribute);
   });
   log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${entries.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);
-  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched };
+  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, excluded: [] };
 }

@@ -26,7 +26,7 @@ const competencesSchema = z
       .array(
         z.strictObject({
           titre: short(60),
-          base: short(90).optional(),
+          base: short(120).optional(),
           leviers: z.array(short(100)).min(1, { error: 'au moins un levier est attendu' }).max(4, { error: 'au plus 4 leviers par compétence sont attendus' }),
           fiches: z.array(z.int().min(1).max(99)).default([]),
         }),
@@ -100,7 +100,7 @@ const MUTED = '#4a4a48';
  * Units are points; `width` is the width of the text column.
  */
 export function drawCompetences(c: Competences, accent: string, width: number): Element {
-  const pad = 7;
+  const pad = 6;
   const gap = 22; // room for the arrow
   const spine = 9; // x of the line joining the level to its competences
   const leftX = spine + 9;
@@ -126,7 +126,7 @@ export function drawCompetences(c: Competences, accent: string, width: number): 
   y += 14;
 
   // One row per competence.
-  const rowGap = 6;
+  const rowGap = 5;
   const rows: { top: number; mid: number }[] = [];
   for (const k of c.competences) {
     const title = block(k.title, leftW - 2 * pad, 9.2, 700);

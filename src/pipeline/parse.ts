@@ -14,11 +14,14 @@ import { positionOf, validateYaml } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import type { KitSource, Place, SourceFile } from '../model.js';
 import { iconExists } from '../design/icons.js';
+import remarkBoxFences from '../plugins/remark-box-fences.js';
 import remarkBoxes from '../plugins/remark-boxes.js';
 import remarkCharts from '../plugins/remark-charts.js';
 import remarkDiagrams from '../plugins/remark-diagrams.js';
 import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
 import remarkImages from '../plugins/remark-images.js';
+import remarkLiteralMarkup from '../plugins/remark-literal-markup.js';
+import remarkKeyFigures from '../plugins/remark-key-figures.js';
 import remarkStructure from '../plugins/remark-structure.js';
 import rehypeFigures from '../plugins/rehype-figures.js';
 import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
@@ -33,7 +36,10 @@ export function createProcessor() {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
+    .use(remarkBoxFences)
+    .use(remarkLiteralMarkup)
     .use(remarkStructure)
+    .use(remarkKeyFigures)
     .use(remarkCharts)
     .use(remarkBoxes)
     .use(remarkDiagrams)
