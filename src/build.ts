@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserHandle } from './browser.js';
+import type { BuildListener, LeftOut } from './build-events.js';
 import { UsageError, type Diagnostic } from './errors.js';
 import { rawKitKey, type OutputSettings } from './pipeline/inputs.js';
 import { selectKits } from './pipeline/load.js';
@@ -35,6 +36,10 @@ export interface BuildOptions {
   print?: boolean;
   /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
   recto?: boolean;
+  /** Told of each step as it happens (progress line, preview). */
+  onEvent?: BuildListener;
+  /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
+  first?: string[];
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
@@ -52,6 +57,10 @@ export interface BuildResult {
   reused: string[];
   /** Whether a browser was started (none is when nothing needs printing). */
   launched: boolean;
+  /** Sources left out of the outputs, and why. */
+  leftOut: LeftOut[];
+  /** The date the fiches were published by (`--as-of`). */
+  asOf: string;
 }
 
 /** Checks a date given on the command line. */
@@ -87,7 +96,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (!options.changelog && ids.every(unchanged)) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
     const kits = previous!.kits.filter((k) => ids.includes(k.id));
-    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false };
+    return {
+      kits,
+      warnings: [],
+      timings,
+      printed: [],
+      reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]),
+      launched: false,
+      leftOut: kits.flatMap((k) => k.leftOut ?? []),
+      asOf: settings.asOf,
+    };
   }
   // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
   const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
@@ -99,5 +117,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     ...result,
     kits: [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id)),
     reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
+    leftOut: [...result.leftOut, ...kept.flatMap((k) => k.leftOut ?? [])],
   };
 }

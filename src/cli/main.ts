@@ -68,7 +68,10 @@ program
   .helpOption('-h, --help', "affiche l'aide")
   .action(async (kits: string[], opts) => {
     try {
+      const startedAt = performance.now();
       const { build } = await import('../build.js');
+      const { createProgress } = await import('./progress.js');
+      const progress = createProgress({ stream: process.stderr, quiet: opts.quiet });
       const result = await build({
         sheetsDir: path.resolve(opts.sheets),
         outDir: path.resolve(opts.out),
@@ -82,10 +85,10 @@ program
         force: opts.force,
         print: opts.print,
         recto: opts.recto,
-        log: opts.quiet ? undefined : (m) => process.stdout.write(`${m}\n`),
-      });
-      const warnings = result.warnings.filter((d) => d.severity === 'avertissement');
-      if (warnings.length > 0 && !opts.quiet) process.stderr.write(`${formatReport(warnings)}\n`);
+        log: progress.log,
+        onEvent: progress.listener,
+      }).finally(() => progress.stop());
+      if (!opts.quiet) await (await import('./summary.js')).writeBuildSummary(result, path.resolve(opts.out), startedAt);
       if (opts.timings) process.stdout.write(`${result.timings.format()}\n`);
     } catch (error) {
       fail(error, false);

@@ -59,6 +59,8 @@ export interface ManifestKit {
   changes?: import('../changelog.js').KitChanges;
   /** The print-shop version of the booklet (`--print`): bleed and crop marks, and the same as PDF/X-1a. */
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
+  /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
+  leftOut?: import('../build-events.js').LeftOut[];
 }
 
 /** `dist/manifest.json`: the contract later stages and external checks read. */
