@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerImpose } from './impose.js';
+import { registerNewFiche } from './new-fiche.js';
 import { KitessError, SourceError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
@@ -174,6 +175,7 @@ program
   });
 
 registerImpose(program);
+registerNewFiche(program);
 
 try {
   await program.parseAsync(process.argv);
