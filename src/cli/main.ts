@@ -2,6 +2,7 @@ import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerImpose } from './impose.js';
 import { registerNewFiche } from './new-fiche.js';
+import { registerPreview } from './preview.js';
 import { KitessError, SourceError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
@@ -144,38 +145,9 @@ program
     }
   });
 
-program
-  .command('preview')
-  .description('aperçu local des fiches et des livrets tels qu’ils seront imprimés, rechargé à chaque modification')
-  .argument('[kits...]', 'kits à prévisualiser (tous par défaut)')
-  .addOption(sheetsOption())
-  .option('--port <port>', 'port local (127.0.0.1)', '4321')
-  .option('--out <dossier>', "dossier de l'aperçu", '.kitess-preview')
-  .addOption(browserOption())
-  .helpOption('-h, --help', "affiche l'aide")
-  .action(async (kits: string[], opts) => {
-    try {
-      const { startPreview } = await import('../preview.js');
-      const server = await startPreview({
-        sheetsDir: path.resolve(opts.sheets),
-        outDir: path.resolve(opts.out),
-        kits,
-        port: Number(opts.port),
-        browserPath: opts.browser,
-        drafts: true,
-        log: (m) => process.stdout.write(`${m}\n`),
-      });
-      process.stdout.write(`Aperçu sur ${server.url} (Ctrl-C pour arrêter)\n`);
-      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await server.close();
-      process.exit(0);
-    } catch (error) {
-      fail(error, false);
-    }
-  });
-
 registerImpose(program);
 registerNewFiche(program);
+registerPreview(program, controller.signal);
 
 try {
   await program.parseAsync(process.argv);
