@@ -11,8 +11,41 @@ function displayPath(absPath: string): string {
   return rel.startsWith('..') ? absPath : rel;
 }
 
-async function readSource(absPath: string): Promise<SourceFile> {
-  return { path: displayPath(absPath), absPath, text: await readFile(absPath, 'utf8') };
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const UTF8_LENIENT = new TextDecoder('utf-8');
+
+/**
+ * Reads a source as UTF-8. A byte-order mark (Windows Notepad writes one) is dropped; bytes that are not UTF-8
+ * (a file saved in Windows-1252 or Latin-1) give an `encodage` error at the first one, never a silent « � ».
+ */
+async function readSource(absPath: string): Promise<{ source: SourceFile; diagnostics: Diagnostic[] }> {
+  let bytes = await readFile(absPath);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
+  const source = { path: displayPath(absPath), absPath, text: '' };
+  try {
+    source.text = UTF8.decode(bytes);
+    return { source, diagnostics: [] };
+  } catch {
+    source.text = UTF8_LENIENT.decode(bytes);
+    const at = source.text.indexOf('\uFFFD');
+    const before = source.text.slice(0, at).split('\n');
+    // The first byte that is not UTF-8: where the decoded text first shows U+FFFD.
+    const offset = Buffer.byteLength(source.text.slice(0, at), 'utf8');
+    const byte = bytes[offset]!.toString(16).toUpperCase().padStart(2, '0');
+    return {
+      source,
+      diagnostics: [
+        {
+          file: source.path,
+          line: before.length,
+          column: before[before.length - 1]!.length + 1,
+          severity: 'erreur',
+          message: `octet 0x${byte} illisible en UTF-8 (fichier enregistré en Windows-1252 ou Latin-1 ?) : un fichier en UTF-8 est attendu, à choisir à l'enregistrement dans l'éditeur`,
+          rule: 'encodage',
+        },
+      ],
+    };
+  }
 }
 
 /** Lists the kits present in the sheets folder (sub-folders holding a kit.yml). */
@@ -46,10 +79,13 @@ export async function loadKit(sheetsDir: string, id: string): Promise<{ source: 
       });
       continue;
     }
-    sheets.push(await readSource(path.join(dir, name)));
+    const read = await readSource(path.join(dir, name));
+    diagnostics.push(...read.diagnostics);
+    sheets.push(read.source);
   }
   const config = await readSource(path.join(dir, 'kit.yml'));
-  return { source: { id, dir, config, sheets }, diagnostics };
+  diagnostics.push(...config.diagnostics);
+  return { source: { id, dir, config: config.source, sheets }, diagnostics };
 }
 
 /** Resolves the kits a command targets: the one named, or all of them. */

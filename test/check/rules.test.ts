@@ -35,6 +35,8 @@ const CASES: Case[] = [
   },
   { rule: 'fiche-schema', severity: 'erreur', at: [['essai/01-essai.md', 6, 14]], says: /^« mise-a-jour » vaut le texte « 10\/02\/2026 » : une date au format AAAA-MM-JJ est attendue$/ },
   { rule: 'en-tete-manquant', severity: 'erreur', at: [['essai/02-sans-en-tete.md', 1, 1]], says: /^en-tête YAML manquant : la fiche doit commencer par « --- »/ },
+  // A file saved in Windows-1252: the first byte that is not UTF-8 (« é » of « réseau »); a byte-order mark is fine.
+  { rule: 'encodage', severity: 'erreur', at: [['essai/01-essai.md', 14, 5]], says: /^octet 0xE9 illisible en UTF-8 \(fichier enregistré en Windows-1252 ou Latin-1 \?\) : un fichier en UTF-8 est attendu/ },
   { rule: 'nom-de-fichier', severity: 'erreur', at: [['essai/2-Commande_publique.md', 1, 1]], says: /^nom de fichier « 2-Commande_publique\.md » inattendu : « NN-nom-court\.md » est attendu/ },
   { rule: 'numero-fichier', severity: 'erreur', at: [['essai/02-autre.md', 2, 9]], says: /^numéro 3 différent de celui du nom de fichier : 2 est attendu$/ },
   { rule: 'numero-en-double', severity: 'erreur', at: [['essai/01-essai.md', 2, 9]], says: /^numéro 1 déjà pris par .*01-autre\.md : un numéro unique est attendu$/ },

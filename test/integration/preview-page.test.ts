@@ -9,7 +9,7 @@ import { startPreview, type PreviewEvent, type PreviewServer } from '../../src/p
 import { testBrowser } from '../helpers/browser.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
-import { setMarker } from '../helpers/saves.js';
+import { setMarker } from '../../bench/saves.js';
 
 /** Issue 15: the preview page, driven in real Chromium — overlay on error, reload after save, navigation. */
 let browser: BrowserHandle;

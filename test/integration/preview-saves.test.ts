@@ -7,7 +7,7 @@ import { isEditorNoise } from '../../src/preview/watch.js';
 import { testBrowser } from '../helpers/browser.js';
 import { copySheets } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
-import { SAVE_STYLES, setMarker } from '../helpers/saves.js';
+import { SAVE_STYLES, setMarker } from '../../bench/saves.js';
 
 /**
  * Issue 15: every save is seen. Each way editors and tools save a file is driven three times, the styles
