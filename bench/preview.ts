@@ -26,6 +26,8 @@ const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (ms: number) => `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
 
+const load = () => os.loadavg()[0]!.toFixed(1).replace('.', ',');
+const loadBefore = load();
 const work = await mkdtemp(path.join(os.tmpdir(), 'kitess-bench-preview-'));
 const sheets = path.join(work, 'sheets');
 await cp(path.join(ROOT, 'sheets'), sheets, { recursive: true });
@@ -78,7 +80,7 @@ try {
 
 process.stdout.write(
   [
-    `Aperçu des trois kits (${os.availableParallelism()} cœurs), fiche ${KIT}/${FICHE}.md ; première construction complète : ${s(first)}.`,
+    `Aperçu des trois kits (${os.availableParallelism()} cœurs, charge moyenne ${loadBefore} au début, ${load()} à la fin), fiche ${KIT}/${FICHE}.md ; première construction complète : ${s(first)}.`,
     '',
     '| façon d’enregistrer | saves | → fiche à jour dans l’aperçu, médiane (min–max) | → livret à jour, médiane (min–max) | → construction finie, médiane |',
     '|---|---|---|---|---|',

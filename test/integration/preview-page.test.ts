@@ -3,39 +3,20 @@ import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHandle } from '../../src/browser.js';
-import { startPreview, type PreviewEvent, type PreviewServer } from '../../src/preview/server.js';
-import { testBrowser } from '../helpers/browser.js';
+import { describe, expect, it } from 'vitest';
+import { setMarker } from '../../bench/saves.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
-import { setMarker } from '../../bench/saves.js';
+import { usePreview } from '../helpers/preview.js';
 
 /** Issue 15: the preview page, driven in real Chromium — overlay on error, reload after save, navigation. */
-let browser: BrowserHandle;
-let server: PreviewServer;
-let sheets: string;
-let out: string;
-const events: PreviewEvent[] = [];
-
-beforeAll(async () => {
-  browser = await testBrowser();
-  sheets = copySheets('pipeline');
-  out = path.join(path.dirname(sheets), 'apercu');
-  setMarker(path.join(sheets, 'demo', '02-commande-publique.md'), 0, writeFileSync);
-  server = await startPreview({ sheetsDir: sheets, outDir: out, port: 0, quiet: true, onEvent: (e) => events.push(e) }, { browser });
-  await server.ready;
-});
-
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+const t = usePreview(['02-commande-publique.md']);
+const events = t.events;
 
 async function open(url: string): Promise<Page> {
-  const page = await browser.browser.newPage();
+  const page = await t.browser.browser.newPage();
   await page.setViewport({ width: 1000, height: 800 });
-  await page.goto(new URL(url, server.url).href);
+  await page.goto(new URL(url, t.server.url).href);
   return page;
 }
 
@@ -57,7 +38,7 @@ async function builtSince(seen: number): Promise<void> {
 
 const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e as HTMLElement).innerText);
 const ficheFile = 'demo/fiches/02-commande-publique.pdf';
-const ficheSource = () => path.join(sheets, 'demo', '02-commande-publique.md');
+const ficheSource = () => path.join(t.sheets, 'demo', '02-commande-publique.md');
 
 describe('preview page in Chromium (issue 15)', () => {
   it('lists every PDF by title with « 1 page » / « N pages », and navigates to the previous and next fiche', async () => {
@@ -105,7 +86,7 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(booklet).toBeDefined();
       expect(reloadedAt).toBeGreaterThan(0);
       expect(reloadedAt).toBeLessThan(booklet!.at);
-      expect(pdfText(path.join(out, ficheFile)).replace(/\s+/g, '')).toContain('Repèredetest:424242');
+      expect(pdfText(path.join(t.out, ficheFile)).replace(/\s+/g, '')).toContain('Repèredetest:424242');
     } finally {
       await page.close();
     }
@@ -162,17 +143,17 @@ describe('preview page in Chromium (issue 15)', () => {
   });
 
   it('serves only this machine: bound to 127.0.0.1, and a request naming another host is refused', async () => {
-    expect(server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
+    expect(t.server.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/);
     const status = await new Promise<number>((resolve, reject) => {
-      const req = http.get(server.url, { headers: { host: 'kitess.example.org' } }, (res) => {
+      const req = http.get(t.server.url, { headers: { host: 'kitess.example.org' } }, (res) => {
         res.resume();
         resolve(res.statusCode!);
       });
       req.on('error', reject);
     });
     expect(status).toBe(403);
-    expect((await fetch(`${server.url}fichiers/../../etc/passwd`)).status).toBe(404);
-    expect((await fetch(`${server.url}pdfjs/package.json`)).status).toBe(404);
+    expect((await fetch(`${t.server.url}fichiers/..%2F..%2F..%2Fetc%2Fpasswd`)).status).toBe(404);
+    expect((await fetch(`${t.server.url}pdfjs/package.json`)).status).toBe(404);
   });
 });
 

@@ -1,38 +1,18 @@
 import { unlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserHandle } from '../../src/browser.js';
-import { startPreview, type PreviewEvent, type PreviewServer } from '../../src/preview/server.js';
+import { describe, expect, it } from 'vitest';
+import { SAVE_STYLES } from '../../bench/saves.js';
 import { isEditorNoise } from '../../src/preview/watch.js';
-import { testBrowser } from '../helpers/browser.js';
-import { copySheets } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
-import { SAVE_STYLES, setMarker } from '../../bench/saves.js';
+import { usePreview } from '../helpers/preview.js';
 
 /**
  * Issue 15: every save is seen. Each way editors and tools save a file is driven three times, the styles
  * interleaved (an in-place write after a rename is the case fs.watch missed), and each save must give a
  * rebuilt PDF with the new text.
  */
-let browser: BrowserHandle;
-let server: PreviewServer;
-let sheets: string;
-let out: string;
-const events: PreviewEvent[] = [];
-
-beforeAll(async () => {
-  browser = await testBrowser();
-  sheets = copySheets('pipeline');
-  out = path.join(path.dirname(sheets), 'apercu');
-  for (const name of ['01-de-quoi-parle-t-on.md', '03-contractualisation.md']) setMarker(path.join(sheets, 'demo', name), 0, writeFileSync);
-  server = await startPreview({ sheetsDir: sheets, outDir: out, port: 0, quiet: true, onEvent: (e) => events.push(e) }, { browser });
-  await server.ready;
-});
-
-afterAll(async () => {
-  await server?.close();
-  await browser?.close();
-});
+const t = usePreview(['01-de-quoi-parle-t-on.md', '03-contractualisation.md']);
+const events = t.events;
 
 const flat = (file: string) => pdfText(file).replace(/\s+/g, '');
 
@@ -41,14 +21,14 @@ async function rebuiltUntil(check: () => boolean, ms = 90_000): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
     if (Date.now() > deadline) throw new Error('no rebuild gave the saved text');
-    await Promise.race([server.nextBuild(), new Promise((r) => setTimeout(r, 1000))]);
+    await Promise.race([t.server.nextBuild(), new Promise((r) => setTimeout(r, 1000))]);
   }
 }
 
 describe('preview: every save is seen (issue 15)', () => {
   it('rebuilds after each save, whatever the way the file is saved, three times each', async () => {
-    const fiche = path.join(sheets, 'demo', '01-de-quoi-parle-t-on.md');
-    const pdf = path.join(out, 'demo/fiches/01-de-quoi-parle-t-on.pdf');
+    const fiche = path.join(t.sheets, 'demo', '01-de-quoi-parle-t-on.md');
+    const pdf = path.join(t.out, 'demo/fiches/01-de-quoi-parle-t-on.pdf');
     const times: string[] = [];
     let marker = 0;
     for (let round = 1; round <= 3; round++) {
@@ -70,16 +50,16 @@ describe('preview: every save is seen (issue 15)', () => {
   });
 
   it('rebuilds for several files changed at once (git checkout), with both changes', async () => {
-    const one = path.join(sheets, 'demo', '01-de-quoi-parle-t-on.md');
-    const three = path.join(sheets, 'demo', '03-contractualisation.md');
+    const one = path.join(t.sheets, 'demo', '01-de-quoi-parle-t-on.md');
+    const three = path.join(t.sheets, 'demo', '03-contractualisation.md');
     for (let round = 1; round <= 3; round++) {
       const seen = events.length;
       SAVE_STYLES['écriture sur place'](one, (t) => t.replace(/Repère de test : \d+/, `Repère de test : ${800_000 + round}`));
       SAVE_STYLES['écriture puis renommage'](three, (t) => t.replace(/Repère de test : \d+/, `Repère de test : ${810_000 + round}`));
       await rebuiltUntil(
         () =>
-          flat(path.join(out, 'demo/fiches/01-de-quoi-parle-t-on.pdf')).includes(`${800_000 + round}`) &&
-          flat(path.join(out, 'demo/fiches/03-contractualisation.pdf')).includes(`${810_000 + round}`),
+          flat(path.join(t.out, 'demo/fiches/01-de-quoi-parle-t-on.pdf')).includes(`${800_000 + round}`) &&
+          flat(path.join(t.out, 'demo/fiches/03-contractualisation.pdf')).includes(`${810_000 + round}`),
       );
       const pdfs = events.slice(seen).filter((e) => e.type === 'pdf').map((e) => (e as { path: string }).path);
       expect(pdfs).toEqual(expect.arrayContaining(['demo/fiches/01-de-quoi-parle-t-on.pdf', 'demo/fiches/03-contractualisation.pdf', 'demo/kit-demoess.pdf']));
@@ -87,7 +67,7 @@ describe('preview: every save is seen (issue 15)', () => {
   });
 
   it('starts no rebuild for an editor’s swap, backup or temporary files alone', async () => {
-    const dir = path.join(sheets, 'demo');
+    const dir = path.join(t.sheets, 'demo');
     const seen = events.length;
     for (const name of ['.01-de-quoi-parle-t-on.md.swp', '01-de-quoi-parle-t-on.md~', '#01-de-quoi-parle-t-on.md#', '.goutputstream-Q1W2E3', '4913', 'sedAb12Cd']) {
       writeFileSync(path.join(dir, name), 'brouillon');
