@@ -96,6 +96,8 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
     if (!options.quiet) terminal.write(`${line}\n`);
   };
   const notify = options.onEvent ?? (() => undefined);
+  // A browser that cannot be found is reported before anything is served.
+  const choice = deps.browser ? undefined : resolveBrowser(options.browserPath);
   const state: State = { building: false, step: '', errors: [], warnings: 0 };
   let manifest: Manifest | undefined = await readManifest(options.outDir);
   /** PDFs printed by the build under way, served before it publishes them. */
@@ -297,7 +299,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
 
   let watch: SourceWatch | undefined;
   const ready = (async () => {
-    handle = deps.browser ?? (await launchBrowser(resolveBrowser(options.browserPath)));
+    handle = deps.browser ?? (await launchBrowser(choice!));
     watch = await watchSources([options.sheetsDir, TEMPLATES_DIR], (files) => {
       notify({ type: 'change', files, at: performance.now() });
       say(`Modifié : ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);

@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
 import { setMarker } from '../../bench/saves.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
+import { runCli } from '../helpers/cli.js';
 import { pdfText } from '../helpers/pdf.js';
 import { usePreview } from '../helpers/preview.js';
 
@@ -158,10 +159,15 @@ describe('preview page in Chromium (issue 15)', () => {
 });
 
 describe('kitess preview on the command line (issue 15)', () => {
-  it('prints the address before the first build, shows progress while it runs, and stops on Ctrl-C', async () => {
+  it('prints the address before the first build, opens it with --ouvrir, shows progress while the build runs, and stops on Ctrl-C', async () => {
     const copy = copySheets('pipeline');
     const bin = path.resolve(import.meta.dirname, '../../bin/kitess.js');
-    const child = spawn(process.execPath, [bin, 'preview', '--port', '0', '--sheets', copy, '--out', path.join(path.dirname(copy), 'apercu')], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    // --ouvrir hands the address to the usual browser: here a stand-in that writes down what it was given.
+    const opened = path.join(path.dirname(copy), 'ouvert.txt');
+    const stand = path.join(path.dirname(copy), 'navigateur.sh');
+    writeFileSync(stand, `#!/bin/sh\necho "$1" > "${opened}"\n`, { mode: 0o755 });
+    const args = [bin, 'preview', '--ouvrir', '--port', '0', '--sheets', copy, '--out', path.join(path.dirname(copy), 'apercu')];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', BROWSER: stand } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -178,10 +184,19 @@ describe('kitess preview on the command line (issue 15)', () => {
       expect(stderr).toMatch(/^Impression de 3 fiches…$/m);
       expect(stderr).toMatch(/^Livret Kit DémoESS imprimé : \d+ pages\.$/m);
       expect(await (await fetch(url)).text()).toContain('Fiche 2 – Commande publique responsable');
+      expect(readFileSync(opened, 'utf8').trim()).toBe(url);
     } finally {
       const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
       child.kill('SIGINT');
       expect(await exit).toBe(0);
     }
+  });
+
+  it('stops at once, with exit code 3 and nothing served, when the browser cannot be found', () => {
+    const copy = copySheets('pipeline');
+    const r = runCli(['preview', '--port', '0', '--sheets', copy, '--browser', '/nulle/part/chrome']);
+    expect(r.code).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('kitess : navigateur introuvable à « /nulle/part/chrome » (option --browser)');
   });
 });
