@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { Page } from 'puppeteer';
 import { describe, expect, it } from 'vitest';
@@ -140,6 +141,34 @@ describe('preview page in Chromium (issue 15)', () => {
       await builtSince(seen);
     } finally {
       await page.close();
+    }
+  });
+
+  it('passes axe-core on the home page, a viewer and the error overlay', async () => {
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const audit = async (page: Page) => {
+      await page.addScriptTag({ content: axe });
+      return page.evaluate(async () => {
+        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
+        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+      });
+    };
+    const home = await open('/');
+    const viewer = await openViewer(ficheFile);
+    try {
+      expect(await audit(home)).toEqual([]);
+      expect(await audit(viewer)).toEqual([]);
+      const seen = events.length;
+      edit(ficheSource(), ':::a-retenir', ':::encart');
+      await viewer.waitForFunction(() => !document.getElementById('erreurs')!.hidden, { timeout: 60_000 });
+      expect(await audit(viewer)).toEqual([]);
+      await builtSince(seen);
+      const again = events.length;
+      edit(ficheSource(), ':::encart', ':::a-retenir');
+      await builtSince(again);
+    } finally {
+      await home.close();
+      await viewer.close();
     }
   });
 
