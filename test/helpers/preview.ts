@@ -14,6 +14,8 @@ export interface TestPreview {
   sheets: string;
   out: string;
   events: PreviewEvent[];
+  /** What the preview wrote for the terminal (progress, errors in full). */
+  terminal: { text: string; write(chunk: string): boolean };
 }
 
 /**
@@ -22,12 +24,13 @@ export interface TestPreview {
  */
 export function usePreview(markedFiches: string[]): TestPreview {
   const t = { events: [] as PreviewEvent[] } as TestPreview;
+  t.terminal = { text: '', write: (chunk) => ((t.terminal.text += chunk), true) };
   beforeAll(async () => {
     t.browser = await testBrowser();
     t.sheets = copySheets('pipeline');
     t.out = path.join(path.dirname(t.sheets), 'apercu');
     for (const name of markedFiches) setMarker(path.join(t.sheets, 'demo', name), 0, writeFileSync);
-    t.server = await startPreview({ sheetsDir: t.sheets, outDir: t.out, port: 0, quiet: true, onEvent: (e) => t.events.push(e) }, { browser: t.browser });
+    t.server = await startPreview({ sheetsDir: t.sheets, outDir: t.out, port: 0, terminal: t.terminal, onEvent: (e) => t.events.push(e) }, { browser: t.browser });
     await t.server.ready;
   });
   afterAll(async () => {
