@@ -28,7 +28,7 @@ export function registerPreview(program: Command, signal: AbortSignal): void {
     .description('aperçu local des fiches et des livrets tels qu’ils seront imprimés, reconstruit à chaque enregistrement')
     .argument('[kits...]', 'kits à prévisualiser (tous par défaut)')
     .addOption(new Option('--sheets <dossier>', 'dossier des kits').default('sheets'))
-    .addOption(new Option('--port <port>', 'port local (127.0.0.1)').default(4321).argParser(wholeNumber(1, 65535, '--port 4321')))
+    .addOption(new Option('--port <port>', 'port local (127.0.0.1)').default(4321).argParser(wholeNumber(0, 65535, '--port 4321')))
     .option('--out <dossier>', "dossier de l'aperçu", '.kitess-preview')
     .addOption(new Option('--browser <chemin>', 'exécutable Chromium ou Chrome à utiliser'))
     .option('--ouvrir', "ouvre l'aperçu dans le navigateur habituel")
