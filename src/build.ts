@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserHandle } from './browser.js';
+import type { BuildListener, LeftOut } from './build-events.js';
 import { UsageError, type Diagnostic } from './errors.js';
 import { rawKitKey, type OutputSettings } from './pipeline/inputs.js';
 import { selectKits, strayFiles } from './pipeline/load.js';
@@ -35,17 +36,15 @@ export interface BuildOptions {
   print?: boolean;
   /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
   recto?: boolean;
+  /** Told of each step as it happens (progress line, preview). */
+  onEvent?: BuildListener;
+  /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
+  first?: string[];
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
 export interface BuildDeps {
   browser?: BrowserHandle;
-}
-
-/** A file of the sheets folder that this build leaves out, and why, in French. */
-export interface Excluded {
-  file: string;
-  reason: string;
 }
 
 /** What a build produced. */
@@ -58,8 +57,10 @@ export interface BuildResult {
   reused: string[];
   /** Whether a browser was started (none is when nothing needs printing). */
   launched: boolean;
-  /** Files left out of the PDFs: misnamed fiche files (`24-logement.MD`), drafts, fiches not yet published. */
-  excluded: Excluded[];
+  /** Sources left out of the outputs, and why: drafts, fiches not yet published, misnamed files (`24-logement.MD`). */
+  leftOut: LeftOut[];
+  /** The date the fiches were published by (`--as-of`). */
+  asOf: string;
 }
 
 /** Checks a date given on the command line. */
@@ -80,7 +81,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const log = options.log ?? (() => undefined);
   const ids = await selectKits(options.sheetsDir, options.kits);
   assertSafeOutDir(options.outDir, options.sheetsDir);
-  const stray = (await Promise.all(ids.map((id) => strayFiles(path.join(options.sheetsDir, id))))).flat();
+  const stray: LeftOut[] = (
+    await Promise.all(ids.map(async (id) => (await strayFiles(path.join(options.sheetsDir, id))).map((s) => ({ kit: id, file: s.file, reason: 'fichier-ignore' as const, detail: s.reason }))))
+  ).flat();
   const settings: OutputSettings = {
     asOf: checkDate(options.asOf ?? today()),
     drafts: options.drafts ?? false,
@@ -97,8 +100,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (!options.changelog && ids.every(unchanged)) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
     const kits = previous!.kits.filter((k) => ids.includes(k.id));
-    const excluded = [...stray, ...kits.flatMap((k) => k.excluded ?? [])];
-    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false, excluded };
+    return {
+      kits,
+      warnings: [],
+      timings,
+      printed: [],
+      reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]),
+      launched: false,
+      leftOut: [...stray, ...kits.flatMap((k) => k.leftOut ?? [])],
+      asOf: settings.asOf,
+    };
   }
   // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
   const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
@@ -111,8 +122,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     ...result,
     // Misnamed files are listed here, not again among the warnings.
     warnings: result.warnings.filter((d) => d.rule !== 'fichier-ignore'),
-    excluded: [...stray, ...all.flatMap((k) => k.excluded ?? [])],
     kits: all,
     reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
+    leftOut: [...stray, ...result.leftOut, ...kept.flatMap((k) => k.leftOut ?? [])],
   };
 }

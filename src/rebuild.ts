@@ -18,6 +18,7 @@ import { makePrintEdition } from './printshop/edition.js';
 import { planRecto } from './printshop/recto.js';
 import { isPublished, publishedKit } from './schedule.js';
 import { budgetDiagnostic } from './budget.js';
+import type { LeftOut } from './build-events.js';
 import { prepareKits } from './prepare.js';
 import type { KitSummary } from './design/cover.js';
 import { bookletParts, OPENER_PAGES } from './design/opener.js';
@@ -25,7 +26,7 @@ import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
 
-import type { BuildDeps, BuildOptions, BuildResult, Excluded } from './build.js';
+import type { BuildDeps, BuildOptions, BuildResult } from './build.js';
 
 const GENERATOR = `kitess ${VERSION}`;
 
@@ -162,6 +163,11 @@ async function reusable(outDir: string, entry: { path: string; inputs?: string; 
   return { bytes, pages: entry.pages, inputs: key, reused: true };
 }
 
+/** Where a fiche's PDF goes in the output folder. */
+const fichePath = (kit: Kit, fiche: Fiche) => `${kit.id}/fiches/${fichePdfName(fiche)}`;
+/** Where a booklet's print-shop files go: `impression` (bleed and crop marks) and `pdfx`. */
+const printShopPath = (kit: Kit, suffix: 'impression' | 'pdfx') => `${kit.id}/impression/${kit.config.booklet}-${suffix}.pdf`;
+
 function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string[]): ManifestFiche {
   return {
     number: fiche.number,
@@ -171,7 +177,7 @@ function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string
     updated: fiche.meta.updated,
     ...(fiche.meta.published ? { published: fiche.meta.published } : {}),
     ...(themes?.length ? { themes } : {}),
-    path: `${kit.id}/fiches/${fichePdfName(fiche)}`,
+    path: fichePath(kit, fiche),
     pages: product.pages,
     bytes: product.bytes.byteLength,
     sha256: sha256(product.bytes),
@@ -180,17 +186,23 @@ function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string
   };
 }
 
-/** The fiches of a kit this build leaves out, and why: drafts, fiches not yet published. */
-function leftOut(kit: Kit, settings: OutputSettings): Excluded[] {
-  return kit.fiches
-    .filter((fiche) => !isPublished(fiche, settings.asOf, settings.drafts))
-    .map((fiche) => ({
-      file: fiche.source.path,
-      reason:
-        fiche.meta.status === 'brouillon' && !settings.drafts
-          ? 'brouillon (statut: brouillon), --drafts pour l’inclure'
-          : `à paraître le ${fiche.meta.published} (construction au ${settings.asOf}), --as-of ${fiche.meta.published} pour l’inclure`,
-    }));
+/** The fiches a build leaves out (drafts, not yet out) and the Markdown files ignored for their name. */
+function leftOutOf(kits: Kit[], diagnostics: { file: string; rule: string }[], settings: OutputSettings): LeftOut[] {
+  const left: LeftOut[] = kits.flatMap((kit) =>
+    kit.fiches
+      .filter((f) => !isPublished(f, settings.asOf, settings.drafts))
+      .map((f) => ({
+        kit: kit.id,
+        file: f.source.path,
+        number: f.number,
+        title: f.meta.title,
+        ...(f.meta.status === 'brouillon' && !settings.drafts ? { reason: 'brouillon' as const } : { reason: 'à paraître' as const, published: f.meta.published! }),
+      })),
+  );
+  for (const d of diagnostics) {
+    if (d.rule === 'nom-de-fichier') left.push({ kit: path.basename(path.dirname(d.file)), file: d.file, reason: 'nom-de-fichier' });
+  }
+  return left;
 }
 
 /** What the light front of `build` already worked out. */
@@ -210,13 +222,14 @@ export interface BuildContext {
 export async function buildChanged(options: BuildOptions, deps: BuildDeps, context: BuildContext): Promise<BuildResult> {
   const { ids, settings, previous, rawKeys, timings, log } = context;
   const { signal } = options;
+  const emit = options.onEvent ?? (() => undefined);
   const prepared = await prepareKits(options.sheetsDir, ids, timings);
   const errors = prepared.diagnostics.filter((d) => d.severity === 'erreur');
   if (errors.length > 0) throw new SourceError(prepared.diagnostics);
   throwIfAborted(signal);
   const changelog = options.changelog ? await changesSince(options.changelog, options.sheetsDir) : undefined;
   const kits = prepared.kits.map((kit) => publishedKit(kit, settings.asOf, settings.drafts));
-  const left = new Map(prepared.kits.map((kit) => [kit.id, leftOut(kit, settings)]));
+  const leftOut = leftOutOf(prepared.kits, prepared.diagnostics, settings);
 
   // The browser is started once, on the first PDF that needs printing; concurrent callers share the launch.
   let handle: BrowserHandle | undefined = deps.browser;
@@ -245,17 +258,26 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     // Fiches: reuse every PDF whose inputs are unchanged, print the others.
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
     const previousEntry = (kit: Kit) => previous?.kits.find((k) => k.id === kit.id);
-    const products = await mapLimit(jobs, concurrency, async ({ kit, fiche, key }) => {
-      const old = await reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path.endsWith(fichePdfName(fiche))), key);
-      if (old) return old;
+    const olds = await Promise.all(
+      jobs.map(({ kit, fiche, key }) => reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path.endsWith(fichePdfName(fiche))), key)),
+    );
+    const toPrint = olds.filter((o) => !o).length;
+    emit({ type: 'fiches', toPrint, reused: jobs.length - toPrint });
+    // The fiches asked first (the preview's edited ones) are printed before the others.
+    const first = new Set(options.first ?? []);
+    const order = jobs.map((_, i) => i).sort((a, b) => Number(first.has(jobs[b]!.fiche.source.absPath)) - Number(first.has(jobs[a]!.fiche.source.absPath)));
+    const products: Product[] = new Array(jobs.length);
+    await mapLimit(order, concurrency, async (i) => {
+      const { kit, fiche, key } = jobs[i]!;
+      const old = olds[i];
+      if (old) return (products[i] = old);
       const p = await printFiche(await browser(), kit, fiche, timings, signal);
-      return { bytes: p.bytes, pages: p.pages, inputs: key, reused: false };
+      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: p.pages, bytes: p.bytes });
+      return (products[i] = { bytes: p.bytes, pages: p.pages, inputs: key, reused: false });
     });
     // A fiche over its page budget stops the build before the booklets are printed: nothing is written.
     const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, products[i]!.pages) ?? []);
     if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
-    const toPrint = products.filter((p) => !p.reused).length;
-    log(toPrint === 0 ? 'Aucune fiche à réimprimer.' : `${toPrint} fiche${toPrint > 1 ? 's' : ''} imprimée${toPrint > 1 ? 's' : ''}, ${products.length - toPrint} reprise${products.length - toPrint > 1 ? 's' : ''} telle${products.length - toPrint > 1 ? 's' : ''} quelle${products.length - toPrint > 1 ? 's' : ''}.`);
 
     // Booklets: printed again when any of their fiches, the kit settings or the changes page changed.
     const booklets = await mapLimit(kits, concurrency, async (kit) => {
@@ -264,9 +286,10 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined }, prepared.collection);
       const old = await reusable(options.outDir, previousEntry(kit)?.booklet, key);
       if (old) return old;
-      log(`Impression du livret ${kit.config.title}…`);
+      emit({ type: 'booklet-start', kit: kit.id, title: kit.config.title });
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
       const b = await printBooklet(await browser(), kit, pages, timings, changes, prepared.collection, signal);
+      emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: `${kit.id}/${kit.config.booklet}.pdf`, pages: b.pages, bytes: b.bytes });
       return { bytes: b.bytes, pages: b.pages, inputs: key, reused: false };
     });
 
@@ -278,7 +301,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const old = previousEntry(kit)?.print;
       const [oldPrint, oldPdfx] = await Promise.all([reusable(options.outDir, old?.booklet, key), reusable(options.outDir, old?.pdfx, key)]);
       if (old && oldPrint && oldPdfx) return { print: oldPrint, pdfx: oldPdfx, recto, padding: old.padding };
-      log(`Impression de la version imprimeur du livret ${kit.config.title}…`);
+      emit({ type: 'printshop-start', kit: kit.id, title: kit.config.title });
       const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
       const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), prepared.collection, signal, { recto });
@@ -287,13 +310,14 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
       if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
       const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: key, reused: false });
+      emit({ type: 'printshop', kit: kit.id, title: kit.config.title, paths: [printShopPath(kit, 'impression'), printShopPath(kit, 'pdfx')] });
       return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
     });
 
     // Files and manifest entry of a print-shop version.
     const printEntry = (kit: Kit, e: { print: Product; pdfx: Product; recto: boolean; padding: number }) => {
-      const file = (suffix: string, label: string, p: Product) => {
-        const entry = { path: `${kit.id}/impression/${kit.config.booklet}-${suffix}.pdf`, title: `${kit.config.title} – ${label}`, pages: p.pages, bytes: p.bytes.byteLength, sha256: sha256(p.bytes), inputs: p.inputs };
+      const file = (suffix: 'impression' | 'pdfx', label: string, p: Product) => {
+        const entry = { path: printShopPath(kit, suffix), title: `${kit.config.title} – ${label}`, pages: p.pages, bytes: p.bytes.byteLength, sha256: sha256(p.bytes), inputs: p.inputs };
         files.push({ path: entry.path, bytes: p.bytes });
         (p.reused ? reused : printed).push(entry.path);
         return entry;
@@ -335,8 +359,8 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         cover: coverPath,
         inputs: rawKeys.get(kit.id),
         ...(changes ? { changes } : {}),
-        ...(left.get(kit.id)!.length > 0 ? { excluded: left.get(kit.id) } : {}),
         ...(editions[k] ? { print: printEntry(kit, editions[k]!) } : {}),
+        ...(leftOut.some((l) => l.kit === kit.id) ? { leftOut: leftOut.filter((l) => l.kit === kit.id) } : {}),
       });
     });
   } catch (error) {
@@ -348,11 +372,11 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     if (launched) await handle?.close();
   }
   throwIfAborted(signal);
+  emit({ type: 'publish' });
   await timings.time('publish', async () => {
     const merged = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
     const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, ids, distribute);
   });
-  log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${entries.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);
-  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, excluded: [] };
+  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, leftOut, asOf: settings.asOf };
 }

@@ -74,7 +74,7 @@ export function translateError(message: string): string {
   if ((m = /^error: unknown option '(.+)'$/.exec(first))) {
     out = `option « ${m[1]} » inconnue${mean ? suggestion(mean) : ` : --help donne les options admises`}`;
   } else if ((m = /^error: unknown command '(.+)'$/.exec(first))) {
-    out = `commande « ${m[1]} » inconnue${mean ? suggestion(mean) : ' : build, check, changelog, preview ou impose est attendu'}`;
+    out = `commande « ${m[1]} » inconnue${mean ? suggestion(mean) : ' : build, check, changelog, preview, impose ou nouvelle-fiche est attendu'}`;
   } else if ((m = /^error: missing required argument '(.+)'$/.exec(first))) {
     const wanted: Record<string, string> = { 'livret.pdf': 'le chemin d’un livret PDF est attendu', édition: 'une édition précédente (manifest.json ou référence git) est attendue' };
     out = `argument <${m[1]}> manquant : ${wanted[m[1]!] ?? 'une valeur est attendue'}`;

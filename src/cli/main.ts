@@ -1,9 +1,10 @@
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { CommanderError, Option } from 'commander';
 import { FrenchCommand, translateError, wholeNumber } from './french.js';
 import { registerImpose } from './impose.js';
-import { KitessError, SourceError, systemErrorMessage, UsageError } from '../errors.js';
+import { registerNewFiche } from './new-fiche.js';
+import { registerPreview } from './preview.js';
+import { KitessError, SourceError, systemErrorMessage } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
 
@@ -68,23 +69,6 @@ const browserOption = () => new Option('--browser <chemin>', 'exécutable Chromi
 const concurrencyOption = () =>
   new Option('--concurrency <n>', 'pages imprimées en même temps (par défaut : le nombre de cœurs, 2 au moins)').argParser(wholeNumber(1, 64, '--concurrency 2'));
 
-/** Refuses a port another program already listens on, before anything is built. */
-function assertPortFree(port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new UsageError(
-          error.code === 'EADDRINUSE'
-            ? `port ${port} déjà utilisé par un autre programme : un port libre est attendu (ex. --port ${port === 65535 ? port - 1 : port + 1})`
-            : `port ${port} inutilisable (${error.code ?? error.message}) : un port libre au-dessus de 1024 est attendu (ex. --port 4321)`,
-        ),
-      ),
-    );
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve()));
-  });
-}
-
 program
   .command('build')
   .description('construit les PDF des kits dans dist/ (tous les kits, ou ceux nommés)')
@@ -104,7 +88,10 @@ program
   .helpOption('-h, --help', "affiche l'aide")
   .action(async (kits: string[], opts) => {
     try {
+      const startedAt = performance.now();
       const { build } = await import('../build.js');
+      const { createProgress } = await import('./progress.js');
+      const progress = createProgress({ stream: process.stderr, quiet: opts.quiet });
       const result = await build({
         sheetsDir: path.resolve(opts.sheets),
         outDir: path.resolve(opts.out),
@@ -118,11 +105,10 @@ program
         force: opts.force,
         print: opts.print,
         recto: opts.recto,
-        log: opts.quiet ? undefined : (m) => process.stdout.write(`${m}\n`),
-      });
-      const warnings = result.warnings.filter((d) => d.severity === 'avertissement');
-      if (warnings.length > 0 && !opts.quiet) process.stderr.write(`${formatReport(warnings)}\n`);
-      if (!opts.quiet) for (const e of result.excluded) process.stderr.write(`Laissé de côté : ${e.file} (${e.reason})\n`);
+        log: progress.log,
+        onEvent: progress.listener,
+      }).finally(() => progress.stop());
+      if (!opts.quiet) await (await import('./summary.js')).writeBuildSummary(result, path.resolve(opts.out), startedAt);
       if (opts.timings) process.stdout.write(`${result.timings.format()}\n`);
     } catch (error) {
       fail(error, false);
@@ -192,38 +178,9 @@ program
     }
   });
 
-program
-  .command('preview')
-  .description('aperçu local des fiches et des livrets tels qu’ils seront imprimés, rechargé à chaque modification')
-  .argument('[kits...]', 'kits à prévisualiser (tous par défaut)')
-  .addOption(sheetsOption())
-  .addOption(new Option('--port <port>', 'port local (127.0.0.1)').default(4321).argParser(wholeNumber(1, 65535, '--port 4321')))
-  .option('--out <dossier>', "dossier de l'aperçu", '.kitess-preview')
-  .addOption(browserOption())
-  .helpOption('-h, --help', "affiche l'aide")
-  .action(async (kits: string[], opts) => {
-    try {
-      await assertPortFree(Number(opts.port));
-      const { startPreview } = await import('../preview.js');
-      const server = await startPreview({
-        sheetsDir: path.resolve(opts.sheets),
-        outDir: path.resolve(opts.out),
-        kits,
-        port: Number(opts.port),
-        browserPath: opts.browser,
-        drafts: true,
-        log: (m) => process.stdout.write(`${m}\n`),
-      });
-      process.stdout.write(`Aperçu sur ${server.url} (Ctrl-C pour arrêter)\n`);
-      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await server.close();
-      process.exit(0);
-    } catch (error) {
-      fail(error, false);
-    }
-  });
-
 registerImpose(program);
+registerNewFiche(program);
+registerPreview(program, controller.signal);
 
 // After a usage error, the way to the help of the command that was meant.
 for (const command of program.commands) command.showHelpAfterError(`(kitess ${command.name()} --help pour l'aide)`);

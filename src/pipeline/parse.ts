@@ -182,5 +182,7 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
     });
   }
   file.data.ficheNumber = result.value.number;
+  // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
+  file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
   return { fiche: { source, name, meta: result.value, placeOf, file, tree }, diagnostics };
 }

@@ -66,10 +66,10 @@ export interface ManifestKit {
   inputs?: string;
   /** What changed since the previous edition, when the build was asked to say it. */
   changes?: import('../changelog.js').KitChanges;
-  /** Fiches of the kit left out of this build (drafts, not yet published), and why. */
-  excluded?: { file: string; reason: string }[];
   /** The print-shop version of the booklet (`--print`): bleed and crop marks, and the same as PDF/X-1a. */
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
+  /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
+  leftOut?: import('../build-events.js').LeftOut[];
 }
 
 /** `dist/manifest.json`: the contract later stages and external checks read. */

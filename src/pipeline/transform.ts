@@ -92,7 +92,8 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
       diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });
     }
     fiche.meta.sources.forEach((s, i) => {
-      if (s.url && !s.url.startsWith('https://')) {
+      // `http-seulement: oui`: an archived page with no https version, accepted once in the fiche.
+      if (s.url && !s.url.startsWith('https://') && !s.httpOnly) {
         diagnostics.push({
           file: fiche.source.path,
           ...fiche.placeOf(`sources.${i}.url`),

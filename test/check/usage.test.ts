@@ -30,7 +30,7 @@ describe('usage errors are French, exit 2, and end with a newline (issue 13)', (
 
   it('an unknown command, with « vouliez-vous dire »', () => {
     expectUsage(kitess('buidl'), ['kitess : commande « buidl » inconnue : vouliez-vous dire « build » ?', "(kitess --help pour l'aide)"]);
-    expectUsage(kitess('publier'), ['kitess : commande « publier » inconnue : build, check, changelog, preview ou impose est attendu', "(kitess --help pour l'aide)"]);
+    expectUsage(kitess('publier'), ['kitess : commande « publier » inconnue : build, check, changelog, preview, impose ou nouvelle-fiche est attendu', "(kitess --help pour l'aide)"]);
   });
 
   it('a missing argument, a missing option value, an invalid choice, too many arguments', () => {
@@ -44,8 +44,8 @@ describe('usage errors are French, exit 2, and end with a newline (issue 13)', (
   it('--concurrency abc and an invalid port, before anything starts', () => {
     expectUsage(kitess('build', '--concurrency', 'abc'), ['kitess : option --concurrency : valeur « abc » refusée, un nombre entier de 1 à 64 est attendu (ex. --concurrency 2)', "(kitess build --help pour l'aide)"]);
     expectUsage(kitess('check', '--concurrency', '0'), ['kitess : option --concurrency : valeur « 0 » refusée, un nombre entier de 1 à 64 est attendu (ex. --concurrency 2)', "(kitess check --help pour l'aide)"]);
-    expectUsage(kitess('preview', '--port', 'http'), ['kitess : option --port : valeur « http » refusée, un nombre entier de 1 à 65535 est attendu (ex. --port 4321)', "(kitess preview --help pour l'aide)"]);
-    expectUsage(kitess('preview', '--port', '70000'), ['kitess : option --port : valeur « 70000 » refusée, un nombre entier de 1 à 65535 est attendu (ex. --port 4321)', "(kitess preview --help pour l'aide)"]);
+    expectUsage(kitess('preview', '--port', 'http'), ['kitess : option --port : valeur « http » refusée, un nombre entier de 0 à 65535 est attendu (ex. --port 4321)', "(kitess preview --help pour l'aide)"]);
+    expectUsage(kitess('preview', '--port', '70000'), ['kitess : option --port : valeur « 70000 » refusée, un nombre entier de 0 à 65535 est attendu (ex. --port 4321)', "(kitess preview --help pour l'aide)"]);
   });
 
   it('--sheets pointing to a missing folder or to a file', () => {
@@ -135,7 +135,7 @@ describe('--help and kitess help [commande] are French (issue 13)', () => {
   });
 
   it('every command’s help is French', () => {
-    for (const command of ['build', 'check', 'changelog', 'preview', 'impose']) {
+    for (const command of ['build', 'check', 'changelog', 'preview', 'impose', 'nouvelle-fiche']) {
       const r = kitess(command, '--help');
       expect(r.code, command).toBe(0);
       expect(r.stdout, command).toMatch(new RegExp(`^Utilisation : kitess ${command} `));
@@ -145,6 +145,6 @@ describe('--help and kitess help [commande] are French (issue 13)', () => {
   });
 
   it('kitess help <unknown command> says so in French', () => {
-    expectUsage(kitess('help', 'publier'), ['kitess : commande « publier » inconnue : build, check, changelog, preview ou impose est attendu', "(kitess --help pour l'aide)"]);
+    expectUsage(kitess('help', 'publier'), ['kitess : commande « publier » inconnue : build, check, changelog, preview, impose ou nouvelle-fiche est attendu', "(kitess --help pour l'aide)"]);
   });
 });

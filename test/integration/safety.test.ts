@@ -105,7 +105,7 @@ describe('the page budget is an error of build (issue 13)', () => {
 });
 
 describe('fiches left out of a build are named, with the reason (issue 13)', () => {
-  it('a misnamed file, a draft, a fiche not yet published: in BuildResult.excluded and one French line each', async () => {
+  it('a misnamed file, a draft, a fiche not yet published: in BuildResult.leftOut and one French line each in the summary', async () => {
     const sheets = copySheets('pipeline');
     const demo = path.join(sheets, 'demo');
     writeFileSync(path.join(demo, '24-logement.MD'), readFileSync(path.join(demo, '02-commande-publique.md')));
@@ -115,23 +115,24 @@ describe('fiches left out of a build are named, with the reason (issue 13)', () 
     const result = await build({ sheetsDir: sheets, outDir: out, kits: ['demo'], asOf: '2026-06-01' }, { browser });
     // As messages name files: relative to the working directory when inside it, absolute otherwise.
     const shown = (name: string) => (path.relative(process.cwd(), demo).startsWith('..') ? path.join(demo, name) : path.relative(process.cwd(), path.join(demo, name)));
-    expect(result.excluded).toEqual([
-      { file: shown('24-logement.MD'), reason: 'extension « .MD », « .md » en minuscules est attendu (renommez-le « 24-logement.md »)' },
-      { file: shown('02-commande-publique.md'), reason: 'brouillon (statut: brouillon), --drafts pour l’inclure' },
-      { file: shown('03-contractualisation.md'), reason: 'à paraître le 2026-12-07 (construction au 2026-06-01), --as-of 2026-12-07 pour l’inclure' },
+    expect(result.leftOut).toEqual([
+      { kit: 'demo', file: shown('24-logement.MD'), reason: 'fichier-ignore', detail: 'extension « .MD », « .md » en minuscules est attendu (renommez-le « 24-logement.md »)' },
+      { kit: 'demo', file: shown('02-commande-publique.md'), reason: 'brouillon', number: 2, title: 'Commande publique responsable' },
+      { kit: 'demo', file: shown('03-contractualisation.md'), reason: 'à paraître', number: 3, title: expect.any(String), published: '2026-12-07' },
     ]);
     expect(result.warnings.filter((d) => d.rule === 'fichier-ignore')).toEqual([]);
     expect(result.kits[0]!.fiches.map((f) => f.number)).toEqual([1]);
 
-    // The command line says it on every build, also when nothing changed and nothing is printed.
+    // The command line's summary says it on every build, also when nothing changed and nothing is printed.
     const project = path.dirname(sheets);
     for (let run = 0; run < 2; run++) {
       const r = runCli(['build', 'demo', '--sheets', sheets, '--out', out, '--as-of', '2026-06-01'], project);
       expect(r.code).toBe(0);
-      expect(r.stderr.split('\n').filter((l) => l.startsWith('Laissé de côté'))).toEqual([
-        'Laissé de côté : sheets/demo/24-logement.MD (extension « .MD », « .md » en minuscules est attendu (renommez-le « 24-logement.md »))',
-        'Laissé de côté : sheets/demo/02-commande-publique.md (brouillon (statut: brouillon), --drafts pour l’inclure)',
-        'Laissé de côté : sheets/demo/03-contractualisation.md (à paraître le 2026-12-07 (construction au 2026-06-01), --as-of 2026-12-07 pour l’inclure)',
+      const lines = r.stdout.split('\n');
+      expect(lines.filter((l) => /^ {4}sheets\/demo\//.test(l))).toEqual([
+        '    sheets/demo/24-logement.MD  24-logement.MD : fichier ignoré : extension « .MD », « .md » en minuscules est attendu (renommez-le « 24-logement.md »)',
+        '    sheets/demo/02-commande-publique.md  fiche 2 « Commande publique responsable » : brouillon (statut: brouillon), incluse avec --drafts',
+        expect.stringMatching(/^ {4}sheets\/demo\/03-contractualisation\.md {2}fiche 3 « .+ » : pas encore parue : publication le 2026-12-07, construction à la date du 2026-06-01 \(--as-of\)$/),
       ]);
     }
   });
