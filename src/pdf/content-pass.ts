@@ -1,0 +1,252 @@
+/**
+ * The accessibility edits of one content stream, worked out from its operations: what becomes an artifact,
+ * which invisible soft-hyphen glyphs go, which ActualText loses its soft hyphen, and the text of each MCID.
+ * Nothing here moves a glyph: only marked-content operators and invisible glyphs are added or removed.
+ */
+import type { PDFDict } from 'pdf-lib';
+import { decodeTextString } from './cmap.js';
+import { formatOperand, PdfBytes, type Edit, type Operation } from './content.js';
+import { context as innerContext, walk, type Frame, type Matrix, type Step } from './interpret.js';
+import type { FontInfo } from './objects.js';
+
+/** U+00AD, the soft hyphen Chromium writes as ActualText for every hyphenation opportunity. */
+const SHY = '\u00AD';
+
+/** What the pass found and changes in one stream. */
+export interface ContentFixes {
+  edits: Edit[];
+  /** MCIDs whose sequence held only decoration (rules, bands, box backgrounds): now artifacts. */
+  decorative: number[];
+  /** The text each MCID shows (ActualText where given), for link descriptions. */
+  text: Map<number, TextRun>;
+  /** Glyphs whose Unicode mapping must change: font → code → text. */
+  glyphs: Map<FontInfo, Map<number, string>>;
+  /** Counts, for reports and tests. */
+  stats: { softHyphens: number; artifacts: number };
+}
+
+/** The text of a marked-content sequence, and the baselines of its first and last glyphs. */
+export interface TextRun {
+  text: string;
+  first?: number;
+  last?: number;
+  /** Where the first and last glyphs start, and the last one's size: a wide gap on one line is a word space. */
+  firstX?: number;
+  lastX?: number;
+  size?: number;
+}
+
+/**
+ * Joins two pieces of text the way a reader reads them: a new line is a word space, except after a hyphen
+ * (« centres-⏎villes ») or a line-end hyphen that only broke the word (marked U+00AD: « revitali­⏎sation »).
+ */
+export function joinRuns(a: TextRun, b: TextRun): TextRun {
+  let text = a.text;
+  const newLine = a.last !== undefined && b.first !== undefined && Math.abs(a.last - b.first) > 2;
+  const spaced = (t: string) => /\s$/.test(t) || /^\s/.test(b.text);
+  if (newLine) {
+    if (text.endsWith(SHY)) text = text.slice(0, -1);
+    else if (text && b.text && !/[\-‐]$/.test(text) && !spaced(text)) text += ' ';
+  } else if (text && b.text && a.lastX !== undefined && b.firstX !== undefined && b.firstX - a.lastX > 1.5 * (a.size ?? 10) && !spaced(text)) text += ' ';
+  return {
+    text: text + b.text,
+    ...(a.first ?? b.first) !== undefined ? { first: (a.first ?? b.first)! } : {},
+    ...(b.last ?? a.last) !== undefined ? { last: (b.last ?? a.last)! } : {},
+    ...(a.firstX ?? b.firstX) !== undefined ? { firstX: (a.firstX ?? b.firstX)! } : {},
+    ...(b.lastX ?? a.lastX) !== undefined ? { lastX: (b.lastX ?? a.lastX)! } : {},
+    ...(b.size ?? a.size) !== undefined ? { size: (b.size ?? a.size)! } : {},
+  };
+}
+
+/** How the pass classifies untagged content: running headers and footers, or other layout. */
+function artifactOpen(kind: 'header' | 'footer' | 'layout' | 'page'): string {
+  if (kind === 'header') return '/Artifact <</Type /Pagination /Subtype /Header>> BDC\n';
+  if (kind === 'footer') return '/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n';
+  if (kind === 'page') return '/Artifact <</Type /Page>> BDC\n';
+  return '/Artifact <</Type /Layout>> BDC\n';
+}
+
+function actualText(step: Step): string | undefined {
+  const frame = step.stack[step.stack.length - 1];
+  const at = frame?.props?.get('ActualText');
+  return at instanceof PdfBytes ? decodeTextString(at.bytes) : undefined;
+}
+
+function utf16Hex(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex;
+}
+
+const PATH_START = new Set(['m', 're']);
+const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
+const MAPPING_TO_FIX = new Set(['\u02BC']);
+
+/** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
+export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = []): ContentFixes {
+  const context = (stack: readonly Frame[]) => (outer.length ? innerContext([...outer, ...stack]) : innerContext(stack));
+  const steps: Step[] = [];
+  walk(ops, resources, (s) => steps.push(s), base);
+  const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), stats: { softHyphens: 0, artifacts: 0 } };
+  // Matching EMC of every BMC/BDC.
+  const closeOf = new Map<number, number>();
+  const open: number[] = [];
+  steps.forEach((s) => {
+    if (s.kind === 'open') open.push(s.index);
+    else if (s.kind === 'close' && open.length) closeOf.set(open.pop()!, s.index);
+  });
+  const removed = new Set<number>();
+  const incidental = new Set<number>();
+  const del = (i: number) => {
+    removed.add(i);
+    fixes.edits.push({ from: ops[i]!.start, to: ops[i]!.end, insert: '' });
+  };
+  const setGlyph = (font: FontInfo | undefined, code: number, text: string) => {
+    if (!font) return;
+    let m = fixes.glyphs.get(font);
+    if (!m) fixes.glyphs.set(font, (m = new Map()));
+    m.set(code, text);
+  };
+
+  // 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen.
+  for (const s of steps) {
+    if (s.kind !== 'open' || s.op.op !== 'BDC') continue;
+    const at = s.stack[s.stack.length - 1]?.props?.get('ActualText');
+    if (!(at instanceof PdfBytes)) continue;
+    const text = decodeTextString(at.bytes);
+    if (!text.includes(SHY)) continue;
+    const close = closeOf.get(s.index);
+    if (close === undefined) continue;
+    const inner = steps.slice(s.index + 1, close);
+    const shows = inner.filter((x) => x.kind === 'text');
+    const isBlank = (x: Step) => (x.text ?? '').trim() === '' && !(x.text ?? '').includes('\uFFFD');
+    const blanks = shows.filter(isBlank);
+    const visible = shows.filter((x) => !isBlank(x));
+    const onlyPositioning = inner.every((x) => x.kind === 'text' || POSITION.has(x.op.op));
+    // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
+    for (const x of blanks) del(x.index);
+    fixes.stats.softHyphens++;
+    if (text === SHY && onlyPositioning && visible.length === 0) {
+      del(s.index);
+      del(close);
+      // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
+      const after = steps.slice(close + 1, close + 8);
+      const et = after.findIndex((x) => x.op.op === 'ET');
+      const bt = after.findIndex((x) => x.op.op === 'BT');
+      if (et === 0 && bt === 1) {
+        const body = after.slice(2);
+        const end = body.findIndex((x) => x.op.op === 'ET');
+        const shown = body.slice(0, end < 0 ? body.length : end).filter((x) => x.kind === 'text');
+        if (end >= 0 && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
+      }
+      continue;
+    }
+    const clean = text.replaceAll(SHY, '');
+    fixes.edits.push({ from: s.op.start, to: s.op.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
+    removed.add(s.index);
+    // A ligature formed across a soft hyphen (« f­f ») has no Unicode of its own: give it the ActualText's.
+    if (visible.length === 1 && visible[0]!.codes?.length === 1) {
+      const code = visible[0]!.codes[0]!;
+      const mapped = visible[0]!.font?.toUnicode?.map.get(code);
+      if (mapped === undefined || mapped === '\u0000' || mapped.includes(SHY)) setGlyph(visible[0]!.font, code, clean);
+    }
+  }
+
+  // 2. Glyphs mapped to U+02BC (the serif apostrophe) read as U+2019; U+0000 and soft hyphens never reach the text.
+  for (const s of steps) {
+    if (s.kind !== 'text' || !s.codes) continue;
+    const tu = s.font?.toUnicode?.map;
+    for (const code of s.codes) {
+      const mapped = tu?.get(code);
+      if (mapped !== undefined && MAPPING_TO_FIX.has(mapped)) setGlyph(s.font, code, '\u2019');
+      else if (mapped !== undefined && mapped.includes(SHY) && mapped !== SHY) setGlyph(s.font, code, mapped.replaceAll(SHY, ''));
+    }
+  }
+
+  // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
+  for (const s of steps) {
+    if (s.kind !== 'open') continue;
+    const frame = s.stack[s.stack.length - 1]!;
+    if (frame.mcid === undefined) continue;
+    const close = closeOf.get(s.index);
+    if (close === undefined) continue;
+    const inner = steps.slice(s.index + 1, close);
+    let run: TextRun = fixes.text.get(frame.mcid) ?? { text: '' };
+    let skipUntil = -1;
+    let pending = '';
+    for (const x of inner) {
+      if (x.index <= skipUntil) continue;
+      if (x.kind === 'open' && x.op.op === 'BDC') {
+        const at = actualText(x);
+        if (at !== undefined) {
+          pending += at.replaceAll(SHY, '');
+          skipUntil = closeOf.get(x.index) ?? x.index;
+          continue;
+        }
+      }
+      if (x.kind !== 'text' || removed.has(x.index)) continue;
+      const t = incidental.has(x.index) ? SHY : pending + (x.text ?? '').replaceAll(SHY, '');
+      pending = '';
+      run = joinRuns(run, { text: t, ...(x.y !== undefined && x.x !== undefined ? { first: x.y, last: x.y, firstX: x.x, lastX: x.x, size: x.size ?? 10 } : {}) });
+    }
+    if (pending) run = { ...run, text: run.text + pending };
+    fixes.text.set(frame.mcid, run);
+    const painting = inner.filter((x) => x.kind !== 'open' && x.kind !== 'close' && x.kind !== 'other' && x.kind !== 'clip');
+    const decorative = painting.length > 0 && painting.every((x) => x.kind === 'paint') && context(s.stack.slice(0, -1)) === 'none';
+    if (decorative) {
+      fixes.decorative.push(frame.mcid);
+      fixes.edits.push({ from: s.op.start, to: s.op.end, insert: artifactOpen('layout').trimEnd() });
+      removed.add(s.index);
+    }
+  }
+
+  // 4. Content outside any marked content: running headers and footers, decoration.
+  const wrap = (from: number, to: number, kind: 'header' | 'footer' | 'layout') => {
+    fixes.edits.push({ from: ops[from]!.start, to: ops[from]!.start, insert: artifactOpen(kind) });
+    fixes.edits.push({ from: ops[to]!.end, to: ops[to]!.end, insert: '\nEMC' });
+    fixes.stats.artifacts++;
+  };
+  const place = (y: number | undefined) => (y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer');
+  let pathStart = -1;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (PATH_START.has(s.op.op) && pathStart < 0) pathStart = i;
+    if (s.kind === 'clip') pathStart = -1;
+    if (s.op.op === 'BT' && context(s.stack) === 'none') {
+      // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
+      let end = i + 1;
+      let tagged = false;
+      while (end < steps.length && steps[end]!.op.op !== 'ET') {
+        const e = steps[end]!;
+        if (e.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
+        end++;
+      }
+      const shown = steps.slice(i + 1, end).filter((x) => x.kind === 'text' && !removed.has(x.index));
+      if (!tagged && end < steps.length) {
+        if (shown.length > 0) wrap(i, end, place(shown[0]!.y));
+        i = end;
+        continue;
+      }
+      for (const x of shown) if (context(x.stack) === 'none') wrap(x.index, x.index, place(x.y));
+      i = end;
+      continue;
+    }
+    const untagged = context(s.stack) === 'none';
+    if (s.kind === 'paint') {
+      if (untagged) wrap(pathStart >= 0 ? pathStart : i, i, 'layout');
+      pathStart = -1;
+    } else if ((s.kind === 'image' || s.kind === 'shading') && untagged) wrap(i, i, 'layout');
+    else if (s.kind === 'form' && untagged && !(formsWithTags?.(s) ?? false)) wrap(i, i, 'layout');
+  }
+  return fixes;
+}
+
+/** The marked-content opening of an artifact of the given kind (for content drawn by kitess itself). */
+export function artifactOperator(kind: 'header' | 'footer' | 'layout' | 'page'): string {
+  return artifactOpen(kind).trimEnd();
+}
+
+/** Writes an ActualText span opening (used by tests to build small PDFs). */
+export function spanWithActualText(text: string): string {
+  return `/Span ${formatOperand(new Map([['ActualText', new PdfBytes(Buffer.from(utf16Hex(text), 'hex'), true)]]))} BDC`;
+}
