@@ -196,6 +196,23 @@ export function repairLists(tc: TagContext): { lists: number; tocs: number } {
   return { lists, tocs };
 }
 
+/**
+ * A Figure that only groups other elements (an image and its caption) and has no text of its own is a
+ * grouping, not an image: it becomes a Div, so that only the image needs its Alt (13-004).
+ */
+export function repairFigures(tc: TagContext): number {
+  let count = 0;
+  for (const { elem } of elements(tc.tree.root)) {
+    if (typeOf(elem.dict) !== 'Figure' || elem.dict.get(PDFName.of('Alt')) || elem.dict.get(PDFName.of('ActualText'))) continue;
+    const kids = kidsOf(elem.dict);
+    if (kids.length === 0 || !kids.every((k) => k.type === 'elem')) continue;
+    elem.dict.set(PDFName.of('S'), PDFName.of('Div'));
+    tc.touch(elem.ref);
+    count++;
+  }
+  return count;
+}
+
 /** The text of an element: its MCIDs' text and its figures' alternative text, in reading order. */
 export function elementText(tc: TagContext, dict: PDFDict, text: McidText): TextRun {
   const alt = dict.lookup(PDFName.of('Alt'));
