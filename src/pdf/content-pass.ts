@@ -173,23 +173,21 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     const inner = steps.slice(s.index + 1, close);
     let run: TextRun = fixes.text.get(frame.mcid) ?? { text: '' };
     let skipUntil = -1;
-    let pending = '';
     for (const x of inner) {
       if (x.index <= skipUntil) continue;
       if (x.kind === 'open' && x.op.op === 'BDC') {
         const at = actualText(x);
         if (at !== undefined) {
-          pending += at.replaceAll(SHY, '');
           skipUntil = closeOf.get(x.index) ?? x.index;
+          const first = steps.slice(x.index + 1, skipUntil).find((y) => y.kind === 'text');
+          run = joinRuns(run, { text: at.replaceAll(SHY, ''), ...(first?.y !== undefined && first.x !== undefined ? { first: first.y, last: first.y, firstX: first.x, lastX: first.x, size: first.size ?? 10 } : {}) });
           continue;
         }
       }
       if (x.kind !== 'text' || removed.has(x.index)) continue;
-      const t = incidental.has(x.index) ? SHY : pending + (x.text ?? '').replaceAll(SHY, '');
-      pending = '';
+      const t = incidental.has(x.index) ? SHY : (x.text ?? '').replaceAll(SHY, '');
       run = joinRuns(run, { text: t, ...(x.y !== undefined && x.x !== undefined ? { first: x.y, last: x.y, firstX: x.x, lastX: x.x, size: x.size ?? 10 } : {}) });
     }
-    if (pending) run = { ...run, text: run.text + pending };
     fixes.text.set(frame.mcid, run);
     const painting = inner.filter((x) => x.kind !== 'open' && x.kind !== 'close' && x.kind !== 'other' && x.kind !== 'clip');
     const decorative = painting.length > 0 && painting.every((x) => x.kind === 'paint') && context(s.stack.slice(0, -1)) === 'none';

@@ -10,7 +10,11 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { testBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, edit, FIXTURES, tempDir } from '../helpers/fixtures.js';
-import { loadPdfFile, pdfFonts, pdfInfo, pdfLinks, pdfPages, pdfText } from '../helpers/pdf.js';
+import { PDFName, type PDFDict, type PDFRawStream, type PDFString } from 'pdf-lib';
+import { contentUnits, walkUnits } from '../../src/pdf/pages.js';
+import { elements, readTree, typeOf } from '../../src/pdf/structure.js';
+import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
+import { loadPdfFile, pdfFonts, pdfInfo, pdfjsText, pdfLinks, pdfPages, pdfText, pdftotextReadingOrder } from '../helpers/pdf.js';
 
 let browser: BrowserHandle;
 let dist: string;
@@ -192,3 +196,67 @@ describe('bad input', () => {
   });
 });
 
+
+describe('accessible PDFs (issue 12)', () => {
+  const all = () => [booklet(), ...readdirSync(path.join(dist, 'demo/fiches')).map((f) => fiche(f))];
+
+  it('passes kitess’s PDF/UA checker, contrast included, and only then claims PDF/UA-1 in XMP', async () => {
+    for (const file of all()) {
+      const failures = await checkPdf(readFileSync(file));
+      expect(formatFailures(failures), file).toEqual([]);
+      const { doc } = await loadPdfFile(file);
+      const xmp = Buffer.from((doc.catalog.lookup(PDFName.of('Metadata')) as PDFRawStream).getContents()).toString('utf8');
+      expect(xmp).toContain('<pdfuaid:part>1</pdfuaid:part>');
+      expect(xmp).toContain(`<rdf:li xml:lang="fr-FR">${pdfInfo(file).Title!.replace(/'/g, "'")}</rdf:li>`);
+      expect(xmp).toContain('<dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li></rdf:Bag></dc:language>');
+      expect(xmp).toContain('<dc:creator><rdf:Seq><rdf:li>RTES');
+      expect(xmp).toMatch(/<pdf:Producer>kitess /);
+      expect(pdfInfo(file)['Metadata Stream']).toBe('yes');
+    }
+  });
+
+  it('gives a clean text layer: no soft hyphen, no U+0000, apostrophes as U+2019, in pdftotext and pdf.js', async () => {
+    for (const file of all()) {
+      for (const text of [pdftotextReadingOrder(file), await pdfjsText(file)]) {
+        expect(text, file).not.toMatch(/[\u00AD\u0000\u02BC]/);
+      }
+    }
+    expect(pdftotextReadingOrder(fiche('02-commande-publique.pdf'))).toContain('l’ESS');
+    expect(await pdfjsText(fiche('02-commande-publique.pdf'))).toContain('l’ESS');
+  });
+
+  it('marks running headers and footers as pagination artifacts', async () => {
+    const { doc } = await loadPdfFile(fiche('01-de-quoi-parle-t-on.pdf'));
+    const found: Record<string, string> = {};
+    walkUnits(contentUnits(doc), (_, step) => {
+      const artifact = step.stack.find((f) => f.tag === 'Artifact');
+      const subtype = artifact?.props?.get('Subtype');
+      if (step.kind === 'text' && subtype && 'value' in (subtype as object)) {
+        const key = (subtype as { value: string }).value;
+        found[key] = (found[key] ?? '') + step.text;
+      }
+    });
+    expect(found.Header).toContain('Kit DémoESS · Fiche 1');
+    expect(found.Footer).toContain('Page 1');
+  });
+
+  it('describes every link by its target and tags the sommaire as TOC/TOCI', async () => {
+    const contents = async (file: string) => {
+      const { doc } = await loadPdfFile(file);
+      return doc.getPages().flatMap((p) => {
+        const annots = p.node.Annots();
+        return annots ? annots.asArray().map((a) => (doc.context.lookup(a) as PDFDict).lookup(PDFName.of('Contents'))).map((c) => (c as PDFString).decodeText()) : [];
+      });
+    };
+    expect(await contents(fiche('01-de-quoi-parle-t-on.pdf'))).toContain('fiche 2 « Commande publique responsable »');
+    expect((await contents(booklet())).some((c) => /^fiche 2 « Commande publique responsable » \(p\. 5\)$/.test(c))).toBe(true);
+    const { doc } = await loadPdfFile(booklet());
+    const types = elements(readTree(doc)!.root).map((e) => typeOf(e.elem.dict));
+    expect(types.filter((t) => t === 'TOCI')).toHaveLength(3);
+  });
+
+  it('labels boxes with headings: they are in the fiche’s outline, under its sections', async () => {
+    const { outline } = await loadPdfFile(fiche('02-commande-publique.pdf'));
+    expect(outline.some((o) => o.depth >= 2 && /retenir/i.test(o.title))).toBe(true);
+  });
+});
