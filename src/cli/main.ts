@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
 import { registerImpose } from './impose.js';
+import { registerCheckPdf } from './check-pdf.js';
 import { KitessError, SourceError } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
@@ -171,6 +172,7 @@ program
   });
 
 registerImpose(program);
+registerCheckPdf(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { testBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, edit, FIXTURES, tempDir } from '../helpers/fixtures.js';
-import { PDFName, type PDFDict, type PDFRawStream, type PDFString } from 'pdf-lib';
+import { PDFDocument, PDFName, type PDFDict, type PDFRawStream, type PDFString } from 'pdf-lib';
 import { contentUnits, walkUnits } from '../../src/pdf/pages.js';
 import { elements, readTree, typeOf } from '../../src/pdf/structure.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
@@ -253,6 +253,25 @@ describe('accessible PDFs (issue 12)', () => {
     const { doc } = await loadPdfFile(booklet());
     const types = elements(readTree(doc)!.root).map((e) => typeOf(e.elem.dict));
     expect(types.filter((t) => t === 'TOCI')).toHaveLength(3);
+  });
+
+  it('checks any PDF from the command line: kitess check-pdf', async () => {
+    const ok = runCli(['check-pdf', fiche('01-de-quoi-parle-t-on.pdf')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('aucune condition d’échec PDF/UA-1 trouvée');
+    const plain = await PDFDocument.create();
+    plain.addPage().drawText('Bonjour');
+    const file = path.join(tempDir(), 'sans-balises.pdf');
+    writeFileSync(file, await plain.save());
+    const bad = runCli(['check-pdf', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/01-005 {2}contenu ni balisé ni marqué Artifact : \d+ fois/);
+    expect(bad.stdout).toContain('UA-7.1  pas d’arbre de structure');
+    expect(bad.stdout).toContain('31-009  police utilisée non incorporée');
+    expect(bad.stderr).toContain('1 PDF sur 1 ne satisfait pas les vérifications PDF/UA-1');
+    const json = JSON.parse(runCli(['check-pdf', '--format', 'json', file]).stdout);
+    expect(json[0].failures.map((f: { condition: string }) => f.condition)).toContain('06-001');
+    expect(runCli(['check-pdf', path.join(tempDir(), 'absent.pdf')]).code).toBe(2);
   });
 
   it('labels boxes with headings: they are in the fiche’s outline, under its sections', async () => {
