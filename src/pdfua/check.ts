@@ -223,6 +223,7 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
     if (STANDARD_TYPES.has(from)) report.add('02-003', undefined, `${from} → ${nameOf(value)}`);
   }
   const pageIndex = new Map(doc.getPages().map((p, i) => [p.ref.objectNumber, i]));
+  const documentLang = !!text(doc.catalog.lookup(PDFName.of('Lang')))?.trim();
   const all = elements(tree.root);
   const std = (dict: PDFDict) => standardType(typeOf(dict), roleMap);
   const headings: { level: number; page?: number }[] = [];
@@ -249,6 +250,7 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
     checkGrouping(type, parent ? std(parent.dict) : undefined, kidTypes, report, page);
     // A list item's content belongs in Lbl or LBody: no marked content directly in LI.
     if (type === 'LI' && kidsOf(dict).some((k) => k.type === 'mcid')) report.add('09-005', page, 'contenu directement dans LI');
+    if (!documentLang && ['Alt', 'ActualText', 'E'].some((k) => dict.get(PDFName.of(k))) && !hasLang(dict)) report.add('11-002', page, raw);
     if (type === 'Figure' && !text(dict.lookup(PDFName.of('Alt'))) && !text(dict.lookup(PDFName.of('ActualText')))) report.add('13-004', page);
     if (type === 'Formula' && !text(dict.lookup(PDFName.of('Alt')))) report.add('17-002', page);
     if (type === 'Note') {
@@ -280,6 +282,16 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
     if (headings[i]!.level > headings[i - 1]!.level + 1) report.add('14-003', headings[i]!.page, `H${headings[i - 1]!.level} → H${headings[i]!.level}`);
   }
   return tree.parents;
+}
+
+/** Whether an element or one of its ancestors says its language. */
+function hasLang(dict: PDFDict): boolean {
+  let node: PDFObject | undefined = dict;
+  for (let i = 0; node instanceof PDFDict && i < 64; i++) {
+    if (text(node.lookup(PDFName.of('Lang')))?.trim()) return true;
+    node = node.lookup(PDFName.of('P'));
+  }
+  return false;
 }
 
 function isInside(cell: PDFDict, table: PDFDict | undefined): boolean {
@@ -320,6 +332,7 @@ function checkAnnotations(doc: PDFDocument, parents: Map<number, PDFObject> | un
       const parent = parentRef instanceof PDFRef ? doc.context.lookup(parentRef) : parentRef;
       const parentType = parent instanceof PDFDict ? typeOf(parent) : undefined;
       const contents = text(annot.lookup(PDFName.of('Contents')));
+      if (contents && !text(doc.catalog.lookup(PDFName.of('Lang')))?.trim()) report.add('11-004', i);
       if (!ANNOTATION_TYPES.has(subtype)) report.add('28-006', i, subtype);
       if (subtype === 'TrapNet') report.add('28-007', i);
       if (subtype === 'Link') {

@@ -125,6 +125,7 @@ describe('kitess’s PDF/UA checker on small PDFs', () => {
   it('13-004, 14-002, 14-003: figures need a text, headings start at H1 and skip no level', async () => {
     expect(await conditions({ tree: (ctx, doc, page) => [elem(ctx, 'Figure', doc, [0], { Pg: page })] })).toEqual(['13-004']);
     expect(await conditions({ tree: (ctx, doc, page) => [elem(ctx, 'Figure', doc, [0], { Pg: page, Alt: PDFHexString.fromText('Un schéma') })] })).toEqual([]);
+    expect(await conditions({ lang: null, tree: (ctx, doc, page) => [elem(ctx, 'Figure', doc, [0], { Pg: page, Alt: PDFHexString.fromText('Un schéma') })] })).toEqual(['11-001', '11-002']);
     expect(await conditions({ tree: (ctx, doc, page) => [elem(ctx, 'H2', doc, [0], { Pg: page })] })).toEqual(['14-002']);
     expect(await conditions({ tree: (ctx, doc, page) => [elem(ctx, 'H1', doc, [0], { Pg: page }), elem(ctx, 'H3', doc, [], { Pg: page })] })).toEqual(['14-003']);
   });
@@ -142,6 +143,7 @@ describe('kitess’s PDF/UA checker on small PDFs', () => {
     expect(await conditions({ annots: link(true, false) })).toEqual(['28-011']);
     expect(await conditions({ annots: link(true, true), tabs: null })).toEqual(['28-008']);
     expect(await conditions({ annots: link(true, true), tabs: 'R' })).toEqual(['28-009']);
+    expect(await conditions({ annots: link(true, true), lang: null })).toEqual(['11-001', '11-004']);
   });
 
   it('10-001, 31-028, texte-U+00AD: every glyph reads as Unicode, never U+0000 nor a soft hyphen', async () => {
