@@ -58,6 +58,55 @@ export function joinRuns(a: TextRun, b: TextRun): TextRun {
   };
 }
 
+/** Builds a TextRun glyph after glyph, with the rules of joinRuns, without an object per glyph. */
+class RunBuilder {
+  private text: string;
+  private first: number | undefined;
+  private last: number | undefined;
+  private firstX: number | undefined;
+  private lastX: number | undefined;
+  private size: number | undefined;
+  constructor(start?: TextRun) {
+    this.text = start?.text ?? '';
+    this.first = start?.first;
+    this.last = start?.last;
+    this.firstX = start?.firstX;
+    this.lastX = start?.lastX;
+    this.size = start?.size;
+  }
+  add(text: string, at: { x?: number | undefined; y?: number | undefined; size?: number | undefined } | undefined): void {
+    const y = at?.y;
+    const x = at?.x;
+    if (this.text && text && y !== undefined && this.last !== undefined) {
+      const spaced = /\s$/.test(this.text) || /^\s/.test(text);
+      if (Math.abs(this.last - y) > 2) {
+        if (this.text.endsWith(SHY)) this.text = this.text.slice(0, -1);
+        else if (!/[-‐]$/.test(this.text) && !spaced) this.text += ' ';
+      } else if (x !== undefined && this.lastX !== undefined && x - this.lastX > 1.5 * (this.size ?? 10) && !spaced) this.text += ' ';
+    }
+    this.text += text;
+    if (y !== undefined) {
+      this.first ??= y;
+      this.last = y;
+    }
+    if (x !== undefined) {
+      this.firstX ??= x;
+      this.lastX = x;
+      this.size = at?.size ?? 10;
+    }
+  }
+  done(): TextRun {
+    return {
+      text: this.text,
+      ...(this.first !== undefined ? { first: this.first } : {}),
+      ...(this.last !== undefined ? { last: this.last } : {}),
+      ...(this.firstX !== undefined ? { firstX: this.firstX } : {}),
+      ...(this.lastX !== undefined ? { lastX: this.lastX } : {}),
+      ...(this.size !== undefined ? { size: this.size } : {}),
+    };
+  }
+}
+
 /** How the pass classifies untagged content: running headers and footers, or other layout. */
 function artifactOpen(kind: 'header' | 'footer' | 'layout' | 'page'): string {
   if (kind === 'header') return '/Artifact <</Type /Pagination /Subtype /Header>> BDC\n';
@@ -84,7 +133,16 @@ const MAPPING_TO_FIX = new Set(['\u02BC']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
 export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = []): ContentFixes {
-  const context = (stack: readonly Frame[]) => (outer.length ? innerContext([...outer, ...stack]) : innerContext(stack));
+  // The stack changes only where marked content opens or closes: its context is worked out once per stack.
+  let lastStack: readonly Frame[] | undefined;
+  let lastContext: ReturnType<typeof innerContext> = 'none';
+  const context = (stack: readonly Frame[]) => {
+    if (stack !== lastStack) {
+      lastStack = stack;
+      lastContext = outer.length ? innerContext([...outer, ...stack]) : innerContext(stack);
+    }
+    return lastContext;
+  };
   const steps: Step[] = [];
   walk(ops, resources, (s) => steps.push(s), base);
   const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), stats: { softHyphens: 0, artifacts: 0 } };
@@ -171,26 +229,34 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     const close = closeOf.get(s.index);
     if (close === undefined) continue;
     const inner = steps.slice(s.index + 1, close);
-    let run: TextRun = fixes.text.get(frame.mcid) ?? { text: '' };
+    const run = new RunBuilder(fixes.text.get(frame.mcid));
     let skipUntil = -1;
-    for (const x of inner) {
+    for (let k = s.index + 1; k < close; k++) {
+      const x = steps[k]!;
       if (x.index <= skipUntil) continue;
       if (x.kind === 'open' && x.op.op === 'BDC') {
         const at = actualText(x);
         if (at !== undefined) {
           skipUntil = closeOf.get(x.index) ?? x.index;
-          const first = steps.slice(x.index + 1, skipUntil).find((y) => y.kind === 'text');
-          run = joinRuns(run, { text: at.replaceAll(SHY, ''), ...(first?.y !== undefined && first.x !== undefined ? { first: first.y, last: first.y, firstX: first.x, lastX: first.x, size: first.size ?? 10 } : {}) });
+          let first: Step | undefined;
+          for (let j = x.index + 1; j < skipUntil && !first; j++) if (steps[j]!.kind === 'text') first = steps[j];
+          run.add(at.includes(SHY) ? at.replaceAll(SHY, '') : at, first);
           continue;
         }
       }
       if (x.kind !== 'text' || removed.has(x.index)) continue;
-      const t = incidental.has(x.index) ? SHY : (x.text ?? '').replaceAll(SHY, '');
-      run = joinRuns(run, { text: t, ...(x.y !== undefined && x.x !== undefined ? { first: x.y, last: x.y, firstX: x.x, lastX: x.x, size: x.size ?? 10 } : {}) });
+      const t = x.text ?? '';
+      run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
     }
-    fixes.text.set(frame.mcid, run);
-    const painting = inner.filter((x) => x.kind !== 'open' && x.kind !== 'close' && x.kind !== 'other' && x.kind !== 'clip');
-    const decorative = painting.length > 0 && painting.every((x) => x.kind === 'paint') && context(s.stack.slice(0, -1)) === 'none';
+    fixes.text.set(frame.mcid, run.done());
+    let paints = 0;
+    let other = 0;
+    for (let k = s.index + 1; k < close; k++) {
+      const kind = steps[k]!.kind;
+      if (kind === 'paint') paints++;
+      else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
+    }
+    const decorative = paints > 0 && other === 0 && context(s.stack.slice(0, -1)) === 'none';
     if (decorative) {
       fixes.decorative.push(frame.mcid);
       fixes.edits.push({ from: s.op.start, to: s.op.end, insert: artifactOpen('layout').trimEnd() });

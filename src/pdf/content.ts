@@ -18,10 +18,66 @@ export class PdfName {
 
 /** A string operand: its bytes, escapes decoded; `hex` when written `<…>`. */
 export class PdfBytes {
+  #bytes: Uint8Array | undefined;
+  /**
+   * Either the decoded bytes, or (for a hex string read from a stream) the stream and the range of its digits,
+   * decoded only when asked: most shown strings are read as character codes, straight from the digits.
+   */
   constructor(
-    readonly bytes: Uint8Array,
+    bytes: Uint8Array | undefined,
     readonly hex: boolean,
-  ) {}
+    private readonly source?: Uint8Array,
+    private readonly from = 0,
+    private readonly to = 0,
+  ) {
+    this.#bytes = bytes;
+  }
+
+  /** The string's bytes. */
+  get bytes(): Uint8Array {
+    if (!this.#bytes) {
+      const b = this.source!;
+      const out = new Uint8Array((this.to - this.from + 1) >> 1);
+      let n = 0;
+      let high = -1;
+      for (let i = this.from; i < this.to; i++) {
+        const v = HEX[b[i]!]!;
+        if (v < 0) continue;
+        if (high < 0) high = v;
+        else {
+          out[n++] = (high << 4) | v;
+          high = -1;
+        }
+      }
+      if (high >= 0) out[n++] = high << 4;
+      this.#bytes = out.subarray(0, n);
+    }
+    return this.#bytes;
+  }
+
+  /** The string's character codes of `width` bytes (1 or 2), read from the hex digits when it has them. */
+  codes(width: number, into: number[] = []): number[] {
+    const b = this.source;
+    if (!b || this.#bytes || width !== 2) {
+      const bytes = this.bytes;
+      if (width === 2) for (let i = 0; i + 1 < bytes.length; i += 2) into.push((bytes[i]! << 8) | bytes[i + 1]!);
+      else for (const x of bytes) into.push(x);
+      return into;
+    }
+    let value = 0;
+    let digits = 0;
+    for (let i = this.from; i < this.to; i++) {
+      const v = HEX[b[i]!]!;
+      if (v < 0) continue;
+      value = (value << 4) | v;
+      if (++digits === 4) {
+        into.push(value);
+        value = 0;
+        digits = 0;
+      }
+    }
+    return into;
+  }
 }
 
 /** One operand of a content-stream operator. */
@@ -207,24 +263,11 @@ class Lexer {
   }
 
   hexString(): PdfBytes {
-    const b = this.bytes;
-    const close = b.indexOf(0x3e, this.pos + 1);
+    const close = this.bytes.indexOf(0x3e, this.pos + 1);
     if (close < 0) throw new ContentSyntaxError('chaîne « < » jamais fermée', this.pos);
-    const out = new Uint8Array((close - this.pos) >> 1);
-    let n = 0;
-    let high = -1;
-    for (let i = this.pos + 1; i < close; i++) {
-      const v = HEX[b[i]!]!;
-      if (v < 0) continue;
-      if (high < 0) high = v;
-      else {
-        out[n++] = (high << 4) | v;
-        high = -1;
-      }
-    }
-    if (high >= 0) out[n++] = high << 4;
+    const string = new PdfBytes(undefined, true, this.bytes, this.pos + 1, close);
     this.pos = close + 1;
-    return new PdfBytes(out.subarray(0, n), true);
+    return string;
   }
 
   array(): Operand[] {

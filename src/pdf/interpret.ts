@@ -4,7 +4,6 @@
  * and the Unicode text of every shown string. Used by the accessibility pass and by the PDF/UA checker.
  */
 import { PDFDict, PDFName, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
-import { charCodes } from './cmap.js';
 import { PdfBytes, PdfName, type Operand, type OperandDict, type Operation } from './content.js';
 import { fontsOf, getDict, nameOf, type FontInfo } from './objects.js';
 
@@ -102,16 +101,16 @@ function colour(operands: Operand[]): [number, number, number] | undefined {
   return undefined;
 }
 
-/** The shown strings of a text operation, concatenated. */
-function shownBytes(op: Operation): Uint8Array {
-  const parts: Uint8Array[] = [];
+/** The character codes a text operation shows, `width` bytes each. */
+function shownCodes(op: Operation, width: number): number[] {
+  const codes: number[] = [];
   const collect = (o: Operand) => {
-    if (o instanceof PdfBytes) parts.push(o.bytes);
+    if (o instanceof PdfBytes) o.codes(width, codes);
     else if (Array.isArray(o)) o.forEach(collect);
   };
   if (op.op === 'TJ') collect(op.operands[0] ?? []);
   else collect(op.operands[op.operands.length - 1] ?? null);
-  return parts.length === 1 ? parts[0]! : new Uint8Array(Buffer.concat(parts));
+  return codes;
 }
 
 /** Decodes character codes through a font's ToUnicode table; U+FFFD where a code has no mapping. */
@@ -280,7 +279,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         else if (SHOW.has(op.op)) {
           kind = 'text';
           font = g.font;
-          codes = charCodes(shownBytes(op), font?.bytes ?? 1);
+          codes = shownCodes(op, font?.bytes ?? 1);
           const c = g.ctm;
           text = decodeCodes(font, codes);
           x = tm[4] * c[0] + tm[5] * c[2] + c[4];

@@ -3,8 +3,13 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
 
+/** Streams made by kitess in this process, with the bytes they were made from: no need to inflate them again. */
+const madeFrom = new WeakMap<PDFStream, Uint8Array>();
+
 /** The decoded bytes of a stream. */
 export function streamBytes(stream: PDFStream): Uint8Array {
+  const made = madeFrom.get(stream);
+  if (made) return made;
   const filter = stream.dict.lookup(PDFName.of('Filter'));
   const contents = stream.getContents();
   if (!filter) return contents;
@@ -20,12 +25,16 @@ export function flateStream(ctx: PDFContext, bytes: Uint8Array, entries: Record<
   for (const [k, v] of Object.entries(entries)) dict.set(PDFName.of(k), v);
   dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
   dict.set(PDFName.of('Length'), PDFNumber.of(packed.length));
-  return PDFRawStream.of(dict, packed);
+  const stream = PDFRawStream.of(dict, packed);
+  madeFrom.set(stream, bytes);
+  return stream;
 }
 
-/** The name of a PDFName, without its slash. */
+/** The name of a PDFName, without its slash (pdf-lib decodes `#xx` escapes each time: only when there are some). */
 export function nameOf(obj: PDFObject | undefined): string | undefined {
-  return obj instanceof PDFName ? obj.decodeText() : undefined;
+  if (!(obj instanceof PDFName)) return undefined;
+  const encoded = obj.asString();
+  return encoded.includes('#') ? obj.decodeText() : encoded.slice(1);
 }
 
 /** Looks a key up in a dictionary, following references. */
@@ -89,7 +98,7 @@ export function fontsOf(resources: PDFDict | undefined): Map<string, FontInfo> {
   if (!dict) return fonts;
   for (const [key, value] of dict.entries()) {
     const font = value instanceof PDFRef ? dict.context.lookup(value) : value;
-    if (font instanceof PDFDict) fonts.set(key.decodeText(), fontInfo(font, value instanceof PDFRef ? value : undefined));
+    if (font instanceof PDFDict) fonts.set(nameOf(key)!, fontInfo(font, value instanceof PDFRef ? value : undefined));
   }
   return fonts;
 }
