@@ -120,6 +120,7 @@ for (let i = 0; i < 16; i++) {
 const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 const KEYWORDS = new Map<string, { keyword: string }>();
+const SHORT = new Map<number, { keyword: string }>();
 /** One shared token object per operator name. */
 function keyword(word: string): { keyword: string } {
   let k = KEYWORDS.get(word);
@@ -214,7 +215,14 @@ class Lexer {
     let end = start;
     while (end < b.length && isRegular(b[end]!)) end++;
     this.pos = end;
-    const word = end - start === 1 ? CHARS[c]! : latin1(b, start, end);
+    // Operators are one to three characters but for a few: found by their bytes, without building a string.
+    if (end - start <= 3) {
+      const key = c | ((end - start > 1 ? b[start + 1]! : 0) << 8) | ((end - start > 2 ? b[start + 2]! : 0) << 16);
+      let k = SHORT.get(key);
+      if (!k) SHORT.set(key, (k = keyword(latin1(b, start, end))));
+      return k;
+    }
+    const word = latin1(b, start, end);
     if (word === 'true') return true;
     if (word === 'false') return false;
     if (word === 'null') return null;

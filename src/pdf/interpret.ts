@@ -213,9 +213,12 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       case 'TD':
         if (op.op === 'TD') g.leading = -num(o[1]);
         {
+          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
           const tx = num(o[0]);
           const ty = num(o[1]);
-          tm = tlm = [tlm[0], tlm[1], tlm[2], tlm[3], tx * tlm[0] + ty * tlm[2] + tlm[4], tx * tlm[1] + ty * tlm[3] + tlm[5]];
+          const e = tx * tlm[0] + ty * tlm[2] + tlm[4];
+          const f = tx * tlm[1] + ty * tlm[3] + tlm[5];
+          tlm = tm = [tlm[0], tlm[1], tlm[2], tlm[3], e, f];
         }
         break;
       case 'T*':

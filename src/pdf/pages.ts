@@ -60,12 +60,17 @@ function formsDrawn(ops: Operation[], resources: PDFDict | undefined, base: Matr
   return found;
 }
 
-/** Lists a document's content units: each page, then each form XObject once (at its first use). */
-export function contentUnits(doc: PDFDocument): ContentUnit[] {
-  const units: ContentUnit[] = [];
+/**
+ * Calls `visit` with each content unit of a document: each page, then the forms it draws (each once, at its
+ * first use). A unit's operations live only during its call, so that a long booklet never holds all its
+ * pages' tokens at once (which costs far more in garbage collection than in reading).
+ */
+export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void): void {
   const seenForms = new Set<PDFStream>();
-  const addForms = (unit: ContentUnit) => {
-    for (const form of formsDrawn(unit.ops, unit.resources, unit.base)) {
+  const run = (unit: ContentUnit) => {
+    visit(unit);
+    const forms = formsDrawn(unit.ops, unit.resources, unit.base);
+    for (const form of forms) {
       if (seenForms.has(form.stream)) continue;
       seenForms.add(form.stream);
       const bytes = streamBytes(form.stream);
@@ -75,7 +80,7 @@ export function contentUnits(doc: PDFDocument): ContentUnit[] {
       } catch {
         continue;
       }
-      const child: ContentUnit = {
+      run({
         page: unit.page,
         pageRef: unit.pageRef,
         form: { ref: form.ref, stream: form.stream, name: form.name },
@@ -86,16 +91,14 @@ export function contentUnits(doc: PDFDocument): ContentUnit[] {
         key: numberOf(form.stream.dict.lookup(PDFName.of('StructParents'))),
         outer: [...unit.outer, ...form.stack],
         height: unit.height,
-      };
-      units.push(child);
-      addForms(child);
+      });
     }
   };
   doc.getPages().forEach((page, i) => {
     const bytes = pageContent(page.node);
     const resources = inherited(page.node, 'Resources');
     const box = page.getMediaBox();
-    const unit: ContentUnit = {
+    run({
       page: i,
       pageRef: page.ref,
       ops: tokenize(bytes),
@@ -105,16 +108,13 @@ export function contentUnits(doc: PDFDocument): ContentUnit[] {
       key: numberOf(page.node.lookup(PDFName.of('StructParents'))),
       outer: [],
       height: box.y + box.height,
-    };
-    units.push(unit);
-    addForms(unit);
+    });
   });
-  return units;
 }
 
-/** Walks every unit, each operation's marked-content stack including where a form is drawn. */
-export function walkUnits(units: ContentUnit[], visit: (unit: ContentUnit, step: Step) => void): void {
-  for (const unit of units) walk(unit.ops, unit.resources, (step) => visit(unit, unit.outer.length ? { ...step, stack: [...unit.outer, ...step.stack] } : step), unit.base);
+/** Walks every operation of every unit, its marked-content stack including where a form is drawn. */
+export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void): void {
+  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, unit.outer.length ? { ...step, stack: [...unit.outer, ...step.stack] } : step), unit.base));
 }
 
 export { context };

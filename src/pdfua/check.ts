@@ -8,7 +8,7 @@ import { decodeTextString } from '../pdf/cmap.js';
 import { PdfBytes } from '../pdf/content.js';
 import type { Frame, Rect, Step } from '../pdf/interpret.js';
 import { fontInfo, get, getDict, items, nameOf, streamBytes } from '../pdf/objects.js';
-import { contentUnits, walkUnits, type ContentUnit } from '../pdf/pages.js';
+import { walkUnits, type ContentUnit } from '../pdf/pages.js';
 import { elements, kidsOf, readTree, standardType, STANDARD_TYPES, typeOf } from '../pdf/structure.js';
 import { readXmp } from '../pdf/xmp.js';
 import { CONDITIONS } from './conditions.js';
@@ -81,7 +81,7 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
   const backgrounds = new Map<number, { rect: Rect; colour: [number, number, number]; alpha: number }[]>();
   let currentUnit: ContentUnit | undefined;
   const mcidsOf = new Map<ContentUnit, Set<number>>();
-  walkUnits(contentUnits(doc), (unit, step) => {
+  walkUnits(doc, (unit, step) => {
     if (unit !== currentUnit) {
       currentUnit = unit;
       mcidsOf.set(unit, new Set());

@@ -16,9 +16,10 @@
 import { PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
 import { writeToUnicode } from '../pdf/cmap.js';
 import { applyEdits } from '../pdf/content.js';
-import { contentFixes, type ContentFixes, type TextRun } from '../pdf/content-pass.js';
-import { contentStreams, flateStream } from '../pdf/objects.js';
-import { contentUnits, type ContentUnit } from '../pdf/pages.js';
+import { contentFixes, type TextRun } from '../pdf/content-pass.js';
+import { contentStreams, flateStream, nameOf, type FontInfo } from '../pdf/objects.js';
+import { forEachUnit } from '../pdf/pages.js';
+import type { Step } from '../pdf/interpret.js';
 import { readTree } from '../pdf/structure.js';
 import { addRoleMap, describeLinks, removeMcids, repairFigures, repairLists, writeParents, type McidText, type TagContext } from '../pdf/tags.js';
 import { xmpPacket } from '../pdf/xmp.js';
@@ -61,39 +62,34 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   };
   const report: AccessReport = { softHyphens: 0, artifacts: 0, decorative: 0, links: 0, lists: 0, tocs: 0, failures: [] };
 
-  // Content streams: pages and the forms they draw.
-  const units = contentUnits(doc);
-  const formsWithTags = new Set(units.filter((u) => u.form && u.key !== undefined).map((u) => u.form!.stream));
+  // Content streams: pages and the forms they draw, one at a time.
   const mcidText: McidText = new Map();
   const decorative: { key: number; mcids: number[] }[] = [];
-  const glyphs = new Map<ContentFixes['glyphs'] extends Map<infer F, unknown> ? F : never, Map<number, string>>();
-  const pageEdits = new Map<ContentUnit, ContentFixes>();
-  for (const unit of units) {
-    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, (s) => !!s.xobject && formsWithTags.has(s.xobject.stream), unit.outer);
-    pageEdits.set(unit, fixes);
+  const glyphs = new Map<FontInfo, Map<number, string>>();
+  const keys = new Map<number, number>();
+  const hasTags = (step: Step) => !!step.xobject && step.xobject.stream.dict.get(PDFName.of('StructParents')) !== undefined;
+  forEachUnit(doc, (unit) => {
+    if (unit.key !== undefined) keys.set((unit.form?.ref ?? unit.pageRef).objectNumber, unit.key);
+    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer);
     report.softHyphens += fixes.stats.softHyphens;
     report.artifacts += fixes.stats.artifacts;
+    report.decorative += fixes.decorative.length;
     if (unit.key !== undefined) {
       const texts = mcidText.get(unit.key) ?? new Map<number, TextRun>();
       for (const [mcid, t] of fixes.text) texts.set(mcid, t);
       mcidText.set(unit.key, texts);
       if (fixes.decorative.length) decorative.push({ key: unit.key, mcids: fixes.decorative });
     }
-    report.decorative += fixes.decorative.length;
     for (const [font, codes] of fixes.glyphs) {
       const all = glyphs.get(font) ?? new Map<number, string>();
       for (const [c, t] of codes) all.set(c, t);
       glyphs.set(font, all);
     }
-  }
-  for (const [unit, fixes] of pageEdits) {
-    if (fixes.edits.length === 0) continue;
+    if (fixes.edits.length === 0) return;
     const next = applyEdits(unit.bytes, fixes.edits);
     if (unit.form) {
-      const dict = unit.form.stream.dict.clone(ctx);
-      dict.delete(PDFName.of('DecodeParms'));
       const stream = flateStream(ctx, next);
-      for (const [k, v] of dict.entries()) if (!['Filter', 'Length'].includes(k.decodeText())) stream.dict.set(k, v);
+      for (const [k, v] of unit.form.stream.dict.entries()) if (!['Filter', 'Length', 'DecodeParms'].includes(nameOf(k)!)) stream.dict.set(k, v);
       if (unit.form.ref) {
         ctx.assign(unit.form.ref, stream);
         touch(unit.form.ref);
@@ -105,7 +101,7 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
       page.node.set(PDFName.of('Contents'), ctx.register(flateStream(ctx, next)));
       touch(page.ref);
     }
-  }
+  });
 
   // Fonts: glyphs that read as U+02BC, U+0000 or with a soft hyphen get their right text.
   for (const [font, codes] of glyphs) {
@@ -121,8 +117,6 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   // Structure tree.
   const tree = readTree(doc);
   if (tree) {
-    const keys = new Map<number, number>();
-    for (const u of units) if (u.key !== undefined) keys.set((u.form?.ref ?? u.pageRef).objectNumber, u.key);
     const tc: TagContext = { tree, touch, keyOf: (ref) => (ref ? keys.get(ref.objectNumber) : undefined), parentsChanged: false };
     for (const { key, mcids } of decorative) removeMcids(tc, key, mcids);
     addRoleMap(tc);

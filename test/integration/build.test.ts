@@ -11,7 +11,7 @@ import { testBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, edit, FIXTURES, tempDir } from '../helpers/fixtures.js';
 import { PDFDocument, PDFName, type PDFDict, type PDFRawStream, type PDFString } from 'pdf-lib';
-import { contentUnits, walkUnits } from '../../src/pdf/pages.js';
+import { walkUnits } from '../../src/pdf/pages.js';
 import { elements, readTree, typeOf } from '../../src/pdf/structure.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
 import { loadPdfFile, pdfFonts, pdfInfo, pdfjsText, pdfLinks, pdfPages, pdfText, pdftotextReadingOrder } from '../helpers/pdf.js';
@@ -228,7 +228,7 @@ describe('accessible PDFs (issue 12)', () => {
   it('marks running headers and footers as pagination artifacts', async () => {
     const { doc } = await loadPdfFile(fiche('01-de-quoi-parle-t-on.pdf'));
     const found: Record<string, string> = {};
-    walkUnits(contentUnits(doc), (_, step) => {
+    walkUnits(doc, (_, step) => {
       const artifact = step.stack.find((f) => f.tag === 'Artifact');
       const subtype = artifact?.props?.get('Subtype');
       if (step.kind === 'text' && subtype && 'value' in (subtype as object)) {

@@ -1,7 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { unzipSync } from 'fflate';
-import { contentUnits, walkUnits } from '../../src/pdf/pages.js';
+import { walkUnits } from '../../src/pdf/pages.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
 import path from 'node:path';
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
@@ -224,7 +224,7 @@ describe('accessibility of the print-shop files (issue 12)', () => {
     expect(pdfInfo(print()).Tagged).toBe('yes');
     const { doc } = await loadPdfFile(print());
     let marks = 0;
-    walkUnits(contentUnits(doc), (_, step) => {
+    walkUnits(doc, (_, step) => {
       const artifact = step.stack.find((f) => f.tag === 'Artifact');
       if (step.kind === 'paint' && step.op.op === 'S' && String((artifact?.props?.get('Type') as { value?: string } | undefined)?.value) === 'Page') marks++;
     });
