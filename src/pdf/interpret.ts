@@ -128,9 +128,10 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
 
 /**
  * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
- * `visit` for each; `base` is the transformation into default user space (a form's Matrix times its caller's).
+ * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
+ * user space (a form's Matrix times its caller's).
  */
-export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY): void {
+export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false): void {
   const fonts = fontsOf(resources);
   const xobjects = getDict(resources, 'XObject');
   const gstates = getDict(resources, 'ExtGState');
@@ -148,8 +149,17 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
   // Immutable: a new array when a sequence opens or closes, shared by the steps in between.
   let stack: readonly Frame[] = [];
   let inText = false;
-  let tm: Matrix = IDENTITY;
-  let tlm: Matrix = IDENTITY;
+  // The text line matrix, as six numbers (glyph advances are not followed: a show's origin is where its line
+  // matrix puts it, which is where Chromium places every glyph).
+  let t0 = 1;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 1;
+  let t4 = 0;
+  let t5 = 0;
+  const setLine = (m: Matrix) => {
+    [t0, t1, t2, t3, t4, t5] = m;
+  };
   let rects: Rect[] = [];
   let onlyRects = true;
   const rectOf = (x: number, y: number, w: number, h: number): Rect => {
@@ -194,7 +204,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       }
       case 'BT':
         inText = true;
-        tm = tlm = IDENTITY;
+        setLine(IDENTITY);
         break;
       case 'ET':
         inText = false;
@@ -207,7 +217,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         g.leading = num(o[0]);
         break;
       case 'Tm':
-        tm = tlm = [num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])];
+        setLine([num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])]);
         break;
       case 'Td':
       case 'TD':
@@ -216,15 +226,15 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
           // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
           const tx = num(o[0]);
           const ty = num(o[1]);
-          const e = tx * tlm[0] + ty * tlm[2] + tlm[4];
-          const f = tx * tlm[1] + ty * tlm[3] + tlm[5];
-          tlm = tm = [tlm[0], tlm[1], tlm[2], tlm[3], e, f];
+          const e = tx * t0 + ty * t2 + t4;
+          t5 = tx * t1 + ty * t3 + t5;
+          t4 = e;
         }
         break;
       case 'T*':
       case "'":
       case '"':
-        tm = tlm = multiply([1, 0, 0, 1, 0, -g.leading], tlm);
+        setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
         break;
       case 're':
         rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
@@ -285,16 +295,16 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
           codes = shownCodes(op, font?.bytes ?? 1);
           const c = g.ctm;
           text = decodeCodes(font, codes);
-          x = tm[4] * c[0] + tm[5] * c[2] + c[4];
-          y = tm[4] * c[1] + tm[5] * c[3] + c[5];
-          size = g.size * Math.hypot(tm[2] * c[0] + tm[3] * c[2], tm[2] * c[1] + tm[3] * c[3]);
+          x = t4 * c[0] + t5 * c[2] + c[4];
+          y = t4 * c[1] + t5 * c[3] + c[5];
+          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
         }
     }
     if (kind === 'paint' || kind === 'clip') {
       if (rects.length) rects = [];
       onlyRects = true;
     }
-    visit({ op, index, kind, stack, inText, font, codes, text, x, y, size, fill: g.fill, alpha: g.alpha, ctm: g.ctm, rects: paintRects, xobject });
+    if (!(skipOther && kind === 'other')) visit({ op, index, kind, stack, inText, font, codes, text, x, y, size, fill: g.fill, alpha: g.alpha, ctm: g.ctm, rects: paintRects, xobject });
     if (kind === 'close') stack = stack.slice(0, -1);
   }
 }
