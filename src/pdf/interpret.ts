@@ -120,6 +120,32 @@ export function decodeCodes(font: FontInfo | undefined, codes: number[]): string
   return s;
 }
 
+/** A step as the walker makes it: its text is decoded only when someone reads it. */
+class WalkStep implements Step {
+  #text: string | undefined;
+  constructor(
+    readonly op: Operation,
+    readonly index: number,
+    readonly kind: Kind,
+    readonly stack: readonly Frame[],
+    readonly inText: boolean,
+    readonly font: FontInfo | undefined,
+    readonly codes: number[] | undefined,
+    readonly x: number | undefined,
+    readonly y: number | undefined,
+    readonly size: number | undefined,
+    readonly fill: [number, number, number],
+    readonly alpha: number,
+    readonly ctm: Matrix,
+    readonly rects: Rect[] | undefined,
+    readonly xobject: Step['xobject'],
+  ) {}
+  get text(): string | undefined {
+    if (this.#text === undefined && this.codes) this.#text = decodeCodes(this.font, this.codes);
+    return this.#text;
+  }
+}
+
 /** The MCID of a BDC's properties, if any. */
 function mcidOf(props: OperandDict | undefined): number | undefined {
   const v = props?.get('MCID');
@@ -129,9 +155,9 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
 /**
  * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
  * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
- * user space (a form's Matrix times its caller's).
+ * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
  */
-export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false): void {
+export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = []): void {
   const fonts = fontsOf(resources);
   const xobjects = getDict(resources, 'XObject');
   const gstates = getDict(resources, 'ExtGState');
@@ -147,7 +173,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
   let g: G = { ctm: base, fill: [0, 0, 0], alpha: 1, size: 0, leading: 0 };
   const saved: G[] = [];
   // Immutable: a new array when a sequence opens or closes, shared by the steps in between.
-  let stack: readonly Frame[] = [];
+  let stack: readonly Frame[] = outer;
   let inText = false;
   // The text line matrix, as six numbers (glyph advances are not followed: a show's origin is where its line
   // matrix puts it, which is where Chromium places every glyph).
@@ -172,7 +198,6 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
     let kind: Kind = 'other';
     let font: FontInfo | undefined;
     let codes: number[] | undefined;
-    let text: string | undefined;
     let x: number | undefined;
     let y: number | undefined;
     let size: number | undefined;
@@ -294,7 +319,6 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
           font = g.font;
           codes = shownCodes(op, font?.bytes ?? 1);
           const c = g.ctm;
-          text = decodeCodes(font, codes);
           x = t4 * c[0] + t5 * c[2] + c[4];
           y = t4 * c[1] + t5 * c[3] + c[5];
           size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
@@ -304,7 +328,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       if (rects.length) rects = [];
       onlyRects = true;
     }
-    if (!(skipOther && kind === 'other')) visit({ op, index, kind, stack, inText, font, codes, text, x, y, size, fill: g.fill, alpha: g.alpha, ctm: g.ctm, rects: paintRects, xobject });
+    if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, codes, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
     if (kind === 'close') stack = stack.slice(0, -1);
   }
 }
