@@ -5,7 +5,7 @@
  */
 import type { PDFDict } from 'pdf-lib';
 import { decodeTextString } from './cmap.js';
-import { formatOperand, PdfBytes, type Edit, type Operation } from './content.js';
+import { PdfBytes, type Edit, type Operation } from './content.js';
 import { context as innerContext, walk, type Frame, type Matrix, type Step } from './interpret.js';
 import type { FontInfo } from './objects.js';
 
@@ -108,10 +108,9 @@ class RunBuilder {
 }
 
 /** How the pass classifies untagged content: running headers and footers, or other layout. */
-function artifactOpen(kind: 'header' | 'footer' | 'layout' | 'page'): string {
+function artifactOpen(kind: 'header' | 'footer' | 'layout'): string {
   if (kind === 'header') return '/Artifact <</Type /Pagination /Subtype /Header>> BDC\n';
   if (kind === 'footer') return '/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n';
-  if (kind === 'page') return '/Artifact <</Type /Page>> BDC\n';
   return '/Artifact <</Type /Layout>> BDC\n';
 }
 
@@ -303,14 +302,4 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     else if (s.kind === 'form' && untagged && !(formsWithTags?.(s) ?? false)) wrap(i, i, 'layout');
   }
   return fixes;
-}
-
-/** The marked-content opening of an artifact of the given kind (for content drawn by kitess itself). */
-export function artifactOperator(kind: 'header' | 'footer' | 'layout' | 'page'): string {
-  return artifactOpen(kind).trimEnd();
-}
-
-/** Writes an ActualText span opening (used by tests to build small PDFs). */
-export function spanWithActualText(text: string): string {
-  return `/Span ${formatOperand(new Map([['ActualText', new PdfBytes(Buffer.from(utf16Hex(text), 'hex'), true)]]))} BDC`;
 }

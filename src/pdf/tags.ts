@@ -275,7 +275,6 @@ export function writeParents(tc: TagContext): void {
   if (!tc.parentsChanged) return;
   const ctx = tc.tree.root.context;
   const dict = writeNumberTree(ctx, tc.tree.parents);
-  const next = get(tc.tree.root, 'ParentTreeNextKey');
   if (tc.tree.parentTreeRef) {
     ctx.assign(tc.tree.parentTreeRef, dict);
     tc.touch(tc.tree.parentTreeRef);
@@ -283,5 +282,4 @@ export function writeParents(tc: TagContext): void {
     tc.tree.root.set(PDFName.of('ParentTree'), ctx.register(dict));
     tc.touch(tc.tree.rootRef);
   }
-  void next;
 }

@@ -75,5 +75,3 @@ export const CONDITIONS: Record<string, string> = {
   contraste: 'texte de contraste inférieur à 4,5:1 avec son fond (WCAG 1.4.3)',
 };
 
-/** The conditions a full check covers, in order (all of them). */
-export const CHECKED = Object.keys(CONDITIONS);

@@ -55,7 +55,6 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
 
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   const ctx = doc.context;
-  const largest = ctx.largestObjectNumber;
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => {
     if (ref) touched.add(ref.objectNumber);
@@ -148,7 +147,6 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   touch(metadataRef);
   const offsets = xrefOffsets(bytes);
   const out = offsets ? rewriteCompact(doc, bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
-  void largest;
   return { bytes: out, report };
 }
 
