@@ -21,6 +21,8 @@ export interface ContentFixes {
   text: Map<number, TextRun>;
   /** Glyphs whose Unicode mapping must change: font → code → text. */
   glyphs: Map<FontInfo, Map<number, string>>;
+  /** The fonts the stream shows text with. */
+  fonts: Set<FontInfo>;
   /** Counts, for reports and tests. */
   stats: { softHyphens: number; artifacts: number };
 }
@@ -58,6 +60,11 @@ export function joinRuns(a: TextRun, b: TextRun): TextRun {
   };
 }
 
+/** Whether a character is white space (ordinary, no-break or narrow). */
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\u00A0' || c === '\u202F' || c === '\u2009' || c === '\n' || c === '\t';
+}
+
 /** Builds a TextRun glyph after glyph, with the rules of joinRuns, without an object per glyph. */
 class RunBuilder {
   private text: string;
@@ -78,10 +85,11 @@ class RunBuilder {
     const y = at?.y;
     const x = at?.x;
     if (this.text && text && y !== undefined && this.last !== undefined) {
-      const spaced = /\s$/.test(this.text) || /^\s/.test(text);
+      const end = this.text[this.text.length - 1]!;
+      const spaced = isSpace(end) || isSpace(text[0]!);
       if (Math.abs(this.last - y) > 2) {
-        if (this.text.endsWith(SHY)) this.text = this.text.slice(0, -1);
-        else if (!/[-‐]$/.test(this.text) && !spaced) this.text += ' ';
+        if (end === SHY) this.text = this.text.slice(0, -1);
+        else if (end !== '-' && end !== '‐' && !spaced) this.text += ' ';
       } else if (x !== undefined && this.lastX !== undefined && x - this.lastX > 1.5 * (this.size ?? 10) && !spaced) this.text += ' ';
     }
     this.text += text;
@@ -128,10 +136,9 @@ function utf16Hex(text: string): string {
 
 const PATH_START = new Set(['m', 're']);
 const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
-const MAPPING_TO_FIX = new Set(['\u02BC']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
-export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = []): ContentFixes {
+export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wantText: (mcid: number) => boolean = () => true): ContentFixes {
   // The stack changes only where marked content opens or closes: its context is worked out once per stack.
   let lastStack: readonly Frame[] | undefined;
   let lastContext: ReturnType<typeof innerContext> = 'none';
@@ -144,7 +151,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   };
   const steps: Step[] = [];
   walk(ops, resources, (s) => steps.push(s), base);
-  const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), stats: { softHyphens: 0, artifacts: 0 } };
+  const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), fonts: new Set(), stats: { softHyphens: 0, artifacts: 0 } };
   // Matching EMC of every BMC/BDC.
   const closeOf = new Map<number, number>();
   const open: number[] = [];
@@ -209,16 +216,8 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     }
   }
 
-  // 2. Glyphs mapped to U+02BC (the serif apostrophe) read as U+2019; U+0000 and soft hyphens never reach the text.
-  for (const s of steps) {
-    if (s.kind !== 'text' || !s.codes) continue;
-    const tu = s.font?.toUnicode?.map;
-    for (const code of s.codes) {
-      const mapped = tu?.get(code);
-      if (mapped !== undefined && MAPPING_TO_FIX.has(mapped)) setGlyph(s.font, code, '\u2019');
-      else if (mapped !== undefined && mapped.includes(SHY) && mapped !== SHY) setGlyph(s.font, code, mapped.replaceAll(SHY, ''));
-    }
-  }
+  // 2. The fonts the stream uses: their glyphs that read as U+02BC or with a soft hyphen are fixed once, per font.
+  for (const s of steps) if (s.kind === 'text' && s.font) fixes.fonts.add(s.font);
 
   // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
   for (const s of steps) {
@@ -230,7 +229,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     const inner = steps.slice(s.index + 1, close);
     const run = new RunBuilder(fixes.text.get(frame.mcid));
     let skipUntil = -1;
-    for (let k = s.index + 1; k < close; k++) {
+    for (let k = s.index + 1; k < close && wantText(frame.mcid); k++) {
       const x = steps[k]!;
       if (x.index <= skipUntil) continue;
       if (x.kind === 'open' && x.op.op === 'BDC') {
@@ -247,7 +246,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       const t = x.text ?? '';
       run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
     }
-    fixes.text.set(frame.mcid, run.done());
+    if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
     let paints = 0;
     let other = 0;
     for (let k = s.index + 1; k < close; k++) {

@@ -244,6 +244,26 @@ export function textString(text: string): PDFString {
   return PDFString.of(raw.replace(/[()\\\r]/g, (c) => (c === '\r' ? '\\r' : `\\${c}`)));
 }
 
+/** The MCIDs under Link elements, by StructParents key: the text the link descriptions are made of. */
+export function linkMcids(root: PDFDict, keyOf: (ref: PDFRef | undefined) => number | undefined): Map<number, Set<number>> {
+  const found = new Map<number, Set<number>>();
+  const collect = (dict: PDFDict, depth: number) => {
+    if (depth > 32) return;
+    for (const kid of kidsOf(dict)) {
+      if (kid.type === 'elem') collect(kid.dict, depth + 1);
+      else if (kid.type === 'mcid') {
+        const key = keyOf(kid.stream ?? kid.page);
+        if (key === undefined) continue;
+        let set = found.get(key);
+        if (!set) found.set(key, (set = new Set()));
+        set.add(kid.mcid);
+      }
+    }
+  };
+  for (const { elem } of elements(root)) if (typeOf(elem.dict) === 'Link') collect(elem.dict, 0);
+  return found;
+}
+
 /** Gives every link annotation a /Contents naming its target: the link's text, else its address (28-012). */
 export function describeLinks(tc: TagContext, text: McidText): number {
   const ctx = tc.tree.root.context;

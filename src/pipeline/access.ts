@@ -13,7 +13,7 @@
  *
  * The result is written as an incremental update of the input: fonts and images are not written again.
  */
-import { PDFBool, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef } from 'pdf-lib';
+import { PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
 import { writeToUnicode } from '../pdf/cmap.js';
 import { applyEdits } from '../pdf/content.js';
 import { contentFixes, type TextRun } from '../pdf/content-pass.js';
@@ -21,7 +21,7 @@ import { contentStreams, flateStream, nameOf, type FontInfo } from '../pdf/objec
 import { forEachUnit } from '../pdf/pages.js';
 import type { Step } from '../pdf/interpret.js';
 import { readTree } from '../pdf/structure.js';
-import { addRoleMap, describeLinks, removeMcids, repairFigures, repairLists, writeParents, type McidText, type TagContext } from '../pdf/tags.js';
+import { addRoleMap, describeLinks, linkMcids, removeMcids, repairFigures, repairLists, writeParents, type McidText, type TagContext } from '../pdf/tags.js';
 import { xmpPacket } from '../pdf/xmp.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
 import { rewriteCompact, xrefOffsets } from './incremental.js';
@@ -61,15 +61,26 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   };
   const report: AccessReport = { softHyphens: 0, artifacts: 0, decorative: 0, links: 0, lists: 0, tocs: 0, failures: [] };
 
+  // The MCIDs whose text describes a link: the only ones whose text the pass needs.
+  const tree = readTree(doc);
+  const keyOf = (ref: PDFRef | undefined) => {
+    const owner = ref ? ctx.lookup(ref) : undefined;
+    const dict = owner instanceof PDFStream ? owner.dict : owner instanceof PDFDict ? owner : undefined;
+    const key = dict?.lookup(PDFName.of('StructParents'));
+    return key instanceof PDFNumber ? key.asNumber() : undefined;
+  };
+  const linkText = tree ? linkMcids(tree.root, keyOf) : new Map<number, Set<number>>();
+
   // Content streams: pages and the forms they draw, one at a time.
   const mcidText: McidText = new Map();
+  const fonts = new Set<FontInfo>();
   const decorative: { key: number; mcids: number[] }[] = [];
   const glyphs = new Map<FontInfo, Map<number, string>>();
-  const keys = new Map<number, number>();
   const hasTags = (step: Step) => !!step.xobject && step.xobject.stream.dict.get(PDFName.of('StructParents')) !== undefined;
   forEachUnit(doc, (unit) => {
-    if (unit.key !== undefined) keys.set((unit.form?.ref ?? unit.pageRef).objectNumber, unit.key);
-    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer);
+    const wanted = unit.key !== undefined ? linkText.get(unit.key) : undefined;
+    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer, (mcid) => !!wanted?.has(mcid));
+    for (const font of fixes.fonts) fonts.add(font);
     report.softHyphens += fixes.stats.softHyphens;
     report.artifacts += fixes.stats.artifacts;
     report.decorative += fixes.decorative.length;
@@ -102,7 +113,13 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
     }
   });
 
-  // Fonts: glyphs that read as U+02BC, U+0000 or with a soft hyphen get their right text.
+  // Fonts: glyphs that read as U+02BC (the serif apostrophe), U+0000 or with a soft hyphen get their right text.
+  for (const font of fonts) {
+    for (const [code, t] of font.toUnicode?.map ?? []) {
+      if (t === '\u02BC') glyphs.set(font, (glyphs.get(font) ?? new Map()).set(code, '\u2019'));
+      else if (t.includes('\u00AD') && t !== '\u00AD') glyphs.set(font, (glyphs.get(font) ?? new Map()).set(code, t.replaceAll('\u00AD', '')));
+    }
+  }
   for (const [font, codes] of glyphs) {
     if (!font.toUnicode) continue;
     for (const [code, t] of codes) font.toUnicode.map.set(code, t);
@@ -114,9 +131,8 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   }
 
   // Structure tree.
-  const tree = readTree(doc);
   if (tree) {
-    const tc: TagContext = { tree, touch, keyOf: (ref) => (ref ? keys.get(ref.objectNumber) : undefined), parentsChanged: false };
+    const tc: TagContext = { tree, touch, keyOf, parentsChanged: false };
     for (const { key, mcids } of decorative) removeMcids(tc, key, mcids);
     addRoleMap(tc);
     Object.assign(report, repairLists(tc));

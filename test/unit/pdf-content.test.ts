@@ -132,8 +132,8 @@ describe('content fixes on a small stream', () => {
     expect(fixes.decorative).toEqual([1]);
     expect(fixes.text.get(0)!.text).toBe('iiff\u02BC');
     const glyphs = [...fixes.glyphs.values()][0]!;
-    expect(glyphs.get(0xa9)).toBe('\u2019');
     expect(glyphs.get(0x81)).toBe('ff');
+    expect(fixes.fonts.size).toBe(1);
     // What is left is still a valid stream.
     expect(() => tokenize(bytes(out))).not.toThrow();
     void PDFName;
