@@ -217,7 +217,8 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
   signal?.addEventListener('abort', closeOnAbort, { once: true });
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
   // The accessibility pass over a finished PDF; what the checker still finds is said, and PDF/UA is then not claimed.
-  const pool = new AccessPool(concurrency);
+  // One thread: it takes the processor Chromium leaves idle; a second one would cost more memory than time.
+  const pool = new AccessPool(1);
   // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const accessible = async (bytes: Uint8Array, meta: PdfMeta, file: string): Promise<Uint8Array> => {
