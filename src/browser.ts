@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
@@ -67,17 +67,80 @@ export interface BrowserHandle {
   close(): Promise<void>;
 }
 
-/** Launches one headless Chromium for a whole build. */
+/** Prefix of the profile folders kitess gives Chromium in the temporary folder: `kitess-chromium-<pid>-XXXXXX`. */
+export const PROFILE_PREFIX = 'kitess-chromium-';
+
+/** Whether a process runs (or exists at all: a process of another user counts as alive). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid of the Chromium that holds a profile, from its `SingletonLock` link (`host-pid`), if it has one. */
+async function lockHolder(profile: string): Promise<number | undefined> {
+  try {
+    const target = await readlink(path.join(profile, 'SingletonLock'));
+    const pid = Number(/-(\d+)$/.exec(target)?.[1]);
+    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes the profile folders that killed runs of kitess left in the temporary folder (SIGKILL cannot be caught):
+ * only kitess's own (`kitess-chromium-…`), and only those no live process owns — neither the kitess named in the
+ * folder's name nor the Chromium named in its lock. Folders of an older naming, without a pid, are removed when
+ * no Chromium holds them and they are more than an hour old. Returns the folders removed.
+ */
+export async function removeStaleProfiles(tmpDir = os.tmpdir()): Promise<string[]> {
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(tmpDir);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(PROFILE_PREFIX)) continue;
+    const dir = path.join(tmpDir, name);
+    try {
+      const info = await stat(dir);
+      if (!info.isDirectory() || info.uid !== process.getuid?.()) continue;
+      const owner = /^kitess-chromium-(\d+)-/.exec(name);
+      if (owner ? running(Number(owner[1])) : Date.now() - info.mtimeMs < 3_600_000) continue;
+      const holder = await lockHolder(dir);
+      if (holder !== undefined && running(holder)) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // Gone meanwhile, or not ours to remove: leave it.
+    }
+  }
+  return removed;
+}
+
+/**
+ * Launches one headless Chromium for a whole build. Chromium talks to kitess over a pipe (`pipe: true`), not a
+ * port: when kitess dies, by any signal (SIGHUP when the terminal closes, SIGKILL from the out-of-memory killer),
+ * the pipe closes and Chromium exits with it. Profile folders left by killed runs are removed first.
+ */
 export async function launchBrowser(choice: BrowserChoice): Promise<BrowserHandle> {
-  const profile = await mkdtemp(path.join(os.tmpdir(), 'kitess-chromium-'));
+  await removeStaleProfiles();
+  const profile = await mkdtemp(path.join(os.tmpdir(), `${PROFILE_PREFIX}${process.pid}-`));
   const args = [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`];
   if (process.getuid?.() === 0) args.push('--no-sandbox');
   let browser: Browser;
   try {
-    browser = await puppeteer.launch({ executablePath: choice.executablePath, headless: true, args, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
+    browser = await puppeteer.launch({ executablePath: choice.executablePath, headless: true, args, pipe: true, handleSIGINT: false, handleSIGTERM: false, handleSIGHUP: false });
   } catch (error) {
     await rm(profile, { recursive: true, force: true });
-    throw new BrowserError(`le navigateur ${choice.executablePath} n'a pas démarré : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    // Puppeteer's own message is English and long: it is kept as the cause, shown with --debug.
+    throw new BrowserError(`le navigateur ${choice.executablePath} n'a pas démarré : un exécutable Chromium ou Chrome qui fonctionne est attendu (--browser <chemin>) ; --debug donne le détail`, { cause: error });
   }
   let closed = false;
   return {

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { BrowserHandle } from './browser.js';
+import type { BuildListener, LeftOut } from './build-events.js';
 import { UsageError, type Diagnostic } from './errors.js';
 import { rawKitKey, type OutputSettings } from './pipeline/inputs.js';
-import { selectKits } from './pipeline/load.js';
-import { readManifest, type ManifestKit } from './pipeline/publish.js';
+import { selectKits, strayFiles } from './pipeline/load.js';
+import { assertSafeOutDir, readManifest, type ManifestKit } from './pipeline/publish.js';
 import { today } from './schedule.js';
 import { Timings } from './timings.js';
 
@@ -35,6 +36,10 @@ export interface BuildOptions {
   print?: boolean;
   /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
   recto?: boolean;
+  /** Told of each step as it happens (progress line, preview). */
+  onEvent?: BuildListener;
+  /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
+  first?: string[];
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
@@ -52,6 +57,10 @@ export interface BuildResult {
   reused: string[];
   /** Whether a browser was started (none is when nothing needs printing). */
   launched: boolean;
+  /** Sources left out of the outputs, and why: drafts, fiches not yet published, misnamed files (`24-logement.MD`). */
+  leftOut: LeftOut[];
+  /** The date the fiches were published by (`--as-of`). */
+  asOf: string;
 }
 
 /** Checks a date given on the command line. */
@@ -71,6 +80,10 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const timings = new Timings();
   const log = options.log ?? (() => undefined);
   const ids = await selectKits(options.sheetsDir, options.kits);
+  assertSafeOutDir(options.outDir, options.sheetsDir);
+  const stray: LeftOut[] = (
+    await Promise.all(ids.map(async (id) => (await strayFiles(path.join(options.sheetsDir, id))).map((s) => ({ kit: id, file: s.file, reason: 'fichier-ignore' as const, detail: s.reason }))))
+  ).flat();
   const settings: OutputSettings = {
     asOf: checkDate(options.asOf ?? today()),
     drafts: options.drafts ?? false,
@@ -87,7 +100,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (!options.changelog && ids.every(unchanged)) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
     const kits = previous!.kits.filter((k) => ids.includes(k.id));
-    return { kits, warnings: [], timings, printed: [], reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]), launched: false };
+    return {
+      kits,
+      warnings: [],
+      timings,
+      printed: [],
+      reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]),
+      launched: false,
+      leftOut: [...stray, ...kits.flatMap((k) => k.leftOut ?? [])],
+      asOf: settings.asOf,
+    };
   }
   // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
   const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
@@ -95,9 +117,13 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (kept.length > 0) log(`Inchangé${kept.length > 1 ? 's' : ''}, repris tel${kept.length > 1 ? 's' : ''} quel${kept.length > 1 ? 's' : ''} : ${kept.map((k) => k.id).join(', ')}.`);
   const { buildChanged } = await import('./rebuild.js');
   const result = await buildChanged(options, deps, { ids: changed, settings, previous, rawKeys, timings, log });
+  const all = [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id));
   return {
     ...result,
-    kits: [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id)),
+    // Misnamed files are listed here, not again among the warnings.
+    warnings: result.warnings.filter((d) => d.rule !== 'fichier-ignore'),
+    kits: all,
     reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
+    leftOut: [...stray, ...result.leftOut, ...kept.flatMap((k) => k.leftOut ?? [])],
   };
 }

@@ -1,35 +1,89 @@
 import os from 'node:os';
+import path from 'node:path';
+import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
+import { budgetDiagnostic, budgetOf } from './budget.js';
+import { BrowserError, type Diagnostic } from './errors.js';
 import { printFiche } from './rebuild.js';
-import type { Diagnostic } from './errors.js';
 import { mapLimit } from './pipeline/print.js';
 import { prepareKits, selectKits } from './prepare.js';
+import { decodeSource, repairToUtf8 } from './text/encoding.js';
+import { FICHE_FILE } from './pipeline/load.js';
 import { Timings } from './timings.js';
 
 /** What `kitess check` is asked to do. */
 export interface CheckOptions {
   sheetsDir: string;
   kits?: string[];
-  /** Also print every fiche and report those over their page budget. */
+  /**
+   * Also print every fiche to check its page budget. The command line does by default (`--sans-pages` skips it);
+   * the API does only when asked, so that callers checking sources alone start no browser.
+   */
   pages?: boolean;
+  /** Convert the sources that are not UTF-8 (read as Windows-1252) before checking them. */
+  convertUtf8?: boolean;
   browserPath?: string;
   concurrency?: number;
   signal?: AbortSignal;
 }
 
-/** Everything `check` found, and the page counts when --pages was asked. */
+/** A source converted to UTF-8 by `--convertir-utf8`, and the lines that changed. */
+export interface Converted {
+  file: string;
+  lines: number[];
+}
+
+/** Everything `check` found, and the page counts when the fiches were printed. */
 export interface CheckResult {
   diagnostics: Diagnostic[];
   pages: { kit: string; number: number; file: string; pages: number; budget: number }[];
+  /** Whether the page budgets were checked; when they could not be, `pagesSkipped` says why. */
+  pagesChecked: boolean;
+  pagesSkipped?: string;
+  converted: Converted[];
 }
 
-/** Validates everything the build would, without writing anything; with `pages`, prints to count pages. */
+/** Rewrites in UTF-8 the kit.yml and fiche files of the kits that are not UTF-8. */
+async function convertSources(sheetsDir: string, ids: string[]): Promise<Converted[]> {
+  const converted: Converted[] = [];
+  for (const id of ids) {
+    const dir = path.resolve(sheetsDir, id);
+    for (const name of (await readdir(dir)).sort()) {
+      if (name !== 'kit.yml' && !FICHE_FILE.test(name)) continue;
+      const file = path.join(dir, name);
+      const bytes = await readFile(file);
+      if (!decodeSource(bytes).bad) continue;
+      const { text, lines } = repairToUtf8(bytes);
+      const tmp = `${file}.kitess-utf8`;
+      await writeFile(tmp, text);
+      await rename(tmp, file);
+      const shown = path.relative(process.cwd(), file);
+      converted.push({ file: shown.startsWith('..') ? file : shown, lines });
+    }
+  }
+  return converted;
+}
+
+/** Validates everything the build would, without writing anything; with `pages`, prints every fiche to count its pages. */
 export async function check(options: CheckOptions, deps: { browser?: BrowserHandle } = {}): Promise<CheckResult> {
   const ids = await selectKits(options.sheetsDir, options.kits);
+  const converted = options.convertUtf8 ? await convertSources(options.sheetsDir, ids) : [];
   const { kits, diagnostics } = await prepareKits(options.sheetsDir, ids);
   const pages: CheckResult['pages'] = [];
-  if (!options.pages || diagnostics.some((d) => d.severity === 'erreur')) return { diagnostics, pages };
-  const handle = deps.browser ?? (await launchBrowser(resolveBrowser(options.browserPath)));
+  const result = (pagesChecked: boolean, pagesSkipped?: string): CheckResult => ({ diagnostics, pages, pagesChecked, ...(pagesSkipped ? { pagesSkipped } : {}), converted });
+  if (!options.pages) return result(false);
+  // Sources with errors are not laid out: the budget is checked once they are fixed.
+  if (diagnostics.some((d) => d.severity === 'erreur')) return result(false);
+  let handle = deps.browser;
+  if (!handle) {
+    try {
+      handle = await launchBrowser(resolveBrowser(options.browserPath));
+    } catch (error) {
+      // Without a browser, the sources are still checked; the budget is not, and the report says why.
+      if (error instanceof BrowserError && !options.browserPath) return result(false, error.message);
+      throw error;
+    }
+  }
   try {
     const timings = new Timings();
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche })));
@@ -37,21 +91,12 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
     const printed = await mapLimit(jobs, concurrency, ({ kit, fiche }) => printFiche(handle, kit, fiche, timings, options.signal));
     printed.forEach((p, i) => {
       const { kit, fiche } = jobs[i]!;
-      const budget = fiche.meta.budget ?? kit.config.budget;
-      pages.push({ kit: kit.id, number: fiche.number, file: fiche.source.path, pages: p.pages, budget });
-      if (p.pages > budget) {
-        const field = fiche.meta.budget ? 'budget' : 'number';
-        diagnostics.push({
-          file: fiche.source.path,
-          ...fiche.placeOf(field),
-          severity: 'erreur',
-          message: `fiche de ${p.pages} pages imprimées : ${budget} au plus ${budget > 1 ? 'sont attendues' : 'est attendue'} (budget ${fiche.meta.budget ? 'de la fiche' : 'du kit'})`,
-          rule: 'pages-hors-budget',
-        });
-      }
+      pages.push({ kit: kit.id, number: fiche.number, file: fiche.source.path, pages: p.pages, budget: budgetOf(kit, fiche) });
+      const over = budgetDiagnostic(kit, fiche, p.pages);
+      if (over) diagnostics.push(over);
     });
   } finally {
     if (!deps.browser) await handle.close();
   }
-  return { diagnostics, pages };
+  return result(true);
 }

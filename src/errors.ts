@@ -66,3 +66,47 @@ export class AbortedError extends KitessError {
 export function throwIfAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new AbortedError();
 }
+
+const ERRNO: Record<string, string> = {
+  EACCES: 'permission refusée',
+  EPERM: 'opération non permise',
+  ENOSPC: 'plus de place sur le disque',
+  EDQUOT: 'quota de disque dépassé',
+  EROFS: 'disque en lecture seule',
+  ENOENT: 'fichier ou dossier introuvable',
+  ENOTDIR: 'un élément du chemin n’est pas un dossier',
+  EISDIR: 'c’est un dossier',
+  EEXIST: 'existe déjà',
+  EMFILE: 'trop de fichiers ouverts',
+  EBUSY: 'fichier occupé par un autre programme',
+  EXDEV: 'déplacement entre deux disques impossible',
+};
+
+const SYSCALL: Record<string, string> = {
+  open: 'ouvrir',
+  read: 'lire',
+  scandir: 'lire le dossier',
+  stat: 'lire',
+  write: 'écrire',
+  mkdir: 'créer le dossier',
+  mkdtemp: 'créer un dossier temporaire dans',
+  rename: 'remplacer',
+  unlink: 'supprimer',
+  rm: 'supprimer',
+  rmdir: 'supprimer le dossier',
+  copyfile: 'copier',
+  cp: 'copier',
+};
+
+/**
+ * A failed file operation of the system (`EACCES`, `ENOSPC`…) in French: what could not be done, on which path,
+ * and why; undefined for any other error.
+ */
+export function systemErrorMessage(error: unknown): string | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e.code !== 'string' || !e.syscall || !/^E[A-Z]+$/.test(e.code)) return undefined;
+  const verb = SYSCALL[e.syscall] ?? 'utiliser';
+  const where = e.path ? ` « ${e.path} »` : '';
+  const de = /^[aeéiouy]/i.test(verb) ? 'd’' : 'de ';
+  return `impossible ${de}${verb}${where} : ${ERRNO[e.code] ?? `erreur système ${e.code}`}`;
+}

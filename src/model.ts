@@ -1,5 +1,6 @@
 import type { Root as HastRoot } from 'hast';
 import type { FicheMeta, KitConfig } from './config/schema.js';
+import type { Competences } from './design/competences.js';
 
 /** A source file as read from disk. */
 export interface SourceFile {
@@ -34,6 +35,12 @@ export interface ImageRef extends Place {
   absPath: string;
 }
 
+/** A figure of a `:::chiffres-cles` box: the year of its data, or none for a rule of law « en vigueur ». */
+export interface KeyFigure extends Place {
+  text: string;
+  year?: number;
+}
+
 /** One parsed and transformed fiche. */
 export interface Fiche {
   number: number;
@@ -47,6 +54,9 @@ export interface Fiche {
   body: HastRoot;
   refs: FicheRef[];
   images: ImageRef[];
+  /** Where the fiche places the kit's competences diagram (`::schema-competences`). */
+  diagrams: Place[];
+  keyFigures: KeyFigure[];
 }
 
 /** One parsed kit: its settings and its fiches, sorted by number. */
@@ -56,4 +66,6 @@ export interface Kit {
   config: KitConfig;
   configPath: string;
   fiches: Fiche[];
+  /** The kit's competences diagram (competences.yml), if it has one. */
+  competences?: Competences;
 }

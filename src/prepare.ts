@@ -1,17 +1,43 @@
 import path from 'node:path';
 import type { Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
-import { loadKit } from './pipeline/load.js';
+import { listKits, loadKit } from './pipeline/load.js';
+import type { KitSummary } from './design/cover.js';
+import { readThemes, type Themes } from './design/themes.js';
 
 export { selectKits } from './pipeline/load.js';
 import { createProcessor, fileDiagnostics, parseFiche, parseKitConfig } from './pipeline/parse.js';
 import { checkKit, makeKit, transformFiche, type UnreadableFiche } from './pipeline/transform.js';
 import type { Timings } from './timings.js';
+import { checkCompetences, COMPETENCES_FILE, readCompetences } from './design/competences.js';
 
 /** The kits read, parsed and checked, with every diagnostic found on the way. */
 export interface Prepared {
   kits: Kit[];
   diagnostics: Diagnostic[];
+  /** Every kit of the sheets folder, as the back covers present them. */
+  collection: KitSummary[];
+  /** The themes of the download page's filter (sheets/themes.yml), if any. */
+  themes?: Themes;
+}
+
+/**
+ * The kits of the sheets folder that a back cover presents, from their kit.yml: those already prepared, and the
+ * others read here. A kit not asked for whose kit.yml is wrong is left out of the collection without a message:
+ * `check` and `build` report only the kits they are given, and that kit cannot be built until it is fixed.
+ */
+async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[]): Promise<KitSummary[]> {
+  const collection: KitSummary[] = [];
+  for (const id of await listKits(sheetsDir)) {
+    let config = prepared.find((k) => k.id === id)?.config;
+    if (!ids.includes(id)) {
+      const { source } = await loadKit(sheetsDir, id);
+      const parsed = parseKitConfig(source);
+      config = parsed.diagnostics.length === 0 ? parsed.config : undefined;
+    }
+    if (config) collection.push({ id, title: config.title, subtitle: config.subtitle, level: config.level, accent: config.accent, baseUrl: config.baseUrl });
+  }
+  return collection;
 }
 
 /** Load → parse → transform for the given kits: everything the build checks before printing. */
@@ -43,11 +69,30 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
         diagnostics.push(...transformed.diagnostics);
         fiches.push(transformed.fiche);
       }
+      const { competences, diagnostics: competencesDiagnostics } = readCompetences(loaded.source.dir);
+      diagnostics.push(...competencesDiagnostics);
       if (!config) return;
       diagnostics.push(...checkKit(loaded.source, config, fiches, unreadable));
-      kits.push(makeKit(loaded.source, config, fiches));
+      if (competences) diagnostics.push(...checkCompetences(competences, config.parts.map((p) => p.id), fiches.map((f) => f.number)));
+      else if (competencesDiagnostics.length === 0) {
+        for (const fiche of fiches) {
+          for (const place of fiche.diagrams) {
+            diagnostics.push({
+              file: fiche.source.path,
+              ...place,
+              severity: 'erreur',
+              message: `schéma des compétences demandé, mais le kit n'en décrit pas : le fichier ${path.join(path.relative(process.cwd(), loaded.source.dir) || '.', COMPETENCES_FILE)} est attendu`,
+              rule: 'schema-competences',
+            });
+          }
+        }
+      }
+      kits.push({ ...makeKit(loaded.source, config, fiches), ...(competences ? { competences } : {}) });
     };
     await (timings ? timings.time('parse', stage) : stage());
   }
-  return { kits, diagnostics };
+  const collection = await readCollection(sheetsDir, ids, kits);
+  const { themes, diagnostics: themeDiagnostics } = readThemes(sheetsDir);
+  diagnostics.push(...themeDiagnostics);
+  return { kits, diagnostics, collection, ...(themes ? { themes } : {}) };
 }

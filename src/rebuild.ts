@@ -9,15 +9,21 @@ import { AccessPool } from './pipeline/access-pool.js';
 import { formatFailures } from './pdfua/check.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 import { changesSince, digestFiche, type KitChanges } from './changelog.js';
 import { bookletKey, ficheKey, sourceDateEpoch, type OutputSettings } from './pipeline/inputs.js';
-import { coverSvg, distribute } from './pipeline/distribute.js';
+import { distribute } from './pipeline/distribute.js';
+import { coverThumbnail } from './design/thumbnail.js';
 import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFiche, type ManifestKit, type OutputFile } from './pipeline/publish.js';
 import { fichePdfName, renderBooklet, renderFiche, type RenderedDoc, type StartPages } from './pipeline/render.js';
 import { makePrintEdition } from './printshop/edition.js';
 import { planRecto } from './printshop/recto.js';
-import { publishedKit } from './schedule.js';
+import { isPublished, publishedKit } from './schedule.js';
+import { budgetDiagnostic } from './budget.js';
+import type { LeftOut } from './build-events.js';
 import { prepareKits } from './prepare.js';
+import type { KitSummary } from './design/cover.js';
+import { bookletParts, OPENER_PAGES } from './design/opener.js';
 import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
@@ -61,19 +67,25 @@ export async function printFiche(handle: BrowserHandle, kit: Kit, fiche: Fiche, 
   });
 }
 
-/** Predicts where fiches start in the booklet: cover, édito, news, one page of contents, then the fiches' own lengths. */
+/**
+ * Predicts where fiches start in the booklet: cover, édito, news, one page of contents, then for each part its
+ * opener page and its fiches' own lengths.
+ */
 function predictStarts(kit: Kit, pages: Map<number, number>, extraFrontPages: number): StartPages {
   const starts: StartPages = new Map();
   let page = 4 + extraFrontPages;
-  for (const fiche of kit.fiches) {
-    starts.set(fiche.number, page);
-    page += pages.get(fiche.number)!;
+  for (const group of bookletParts(kit)) {
+    page += OPENER_PAGES;
+    for (const fiche of group.fiches) {
+      starts.set(fiche.number, page);
+      page += pages.get(fiche.number)!;
+    }
   }
   return starts;
 }
 
-/** Finds where each fiche, the édito and the contents start, from the headings Chromium wrote as bookmarks. */
-function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts: StartPages; edito: number; toc: number } {
+/** Finds where each part opener, fiche, the édito and the contents start, from the headings Chromium wrote as bookmarks. */
+function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts: StartPages; parts: Map<string, number>; edito: number; toc: number } {
   const starts: StartPages = new Map();
   let cursor = 0;
   // Chromium names a bookmark after its heading's text, sometimes repeated (« ÉditoÉdito »): match the start.
@@ -89,15 +101,19 @@ function findStarts(kit: Kit, outline: ReturnType<typeof readOutline>): { starts
   };
   const edito = find('Édito');
   const toc = find('Sommaire');
-  for (const fiche of kit.fiches) starts.set(fiche.number, find(frenchTypography(fiche.meta.title), 0));
-  return { starts, edito, toc };
+  const parts = new Map<string, number>();
+  for (const group of bookletParts(kit)) {
+    parts.set(group.part.id, find(frenchTypography(group.part.title), 0));
+    for (const fiche of group.fiches) starts.set(fiche.number, find(frenchTypography(fiche.meta.title), 0));
+  }
+  return { starts, parts, edito, toc };
 }
 
 function sameStarts(a: StartPages, b: StartPages): boolean {
   return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
 }
 
-async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, number>, timings: Timings, changes: KitChanges | undefined, signal?: AbortSignal, print?: { recto: boolean }) {
+async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, number>, timings: Timings, changes: KitChanges | undefined, collection: KitSummary[], signal?: AbortSignal, print?: { recto: boolean }) {
   let starts = predictStarts(kit, pages, changes ? 1 : 0);
   // Print-shop variant with --recto: blank pages before the fiches that would start on a left-hand page.
   let blanks: ReadonlySet<number> = new Set();
@@ -106,7 +122,7 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
   };
   recto();
   for (let attempt = 0; attempt < 4; attempt++) {
-    const doc = await timings.time('render', () => renderBooklet(kit, starts, { changes, bleed: !!print, blanks }));
+    const doc = await timings.time('render', () => renderBooklet(kit, starts, { changes, collection, bleed: !!print, blanks }));
     const raw = await timings.time('print', () => printPdf(handle.browser, doc, { signal, outline: true }));
     const result = await timings.time('assemble', async () => {
       const pdf = await loadPdf(raw);
@@ -116,14 +132,11 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
         { title: 'Couverture', pageIndex: 0 },
         { title: 'Édito', pageIndex: found.edito - 1 },
         { title: 'Sommaire', pageIndex: found.toc - 1 },
-        ...kit.config.parts
-          .map((part) => ({ part, fiches: kit.fiches.filter((f) => f.meta.part === part.id) }))
-          .filter((g) => g.fiches.length > 0)
-          .map((g) => ({
-            title: g.part.title,
-            pageIndex: starts.get(g.fiches[0]!.number)! - 1,
-            children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: starts.get(f.number)! - 1 })),
-          })),
+        ...bookletParts(kit).map((g) => ({
+          title: g.part.title,
+          pageIndex: found.parts.get(g.part.id)! - 1,
+          children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: starts.get(f.number)! - 1 })),
+        })),
         { title: 'Quatrième de couverture', pageIndex: pdf.getPageCount() - 1 },
       ];
       writeOutline(pdf, outline);
@@ -156,7 +169,12 @@ async function reusable(outDir: string, entry: { path: string; inputs?: string; 
   return { bytes, pages: entry.pages, inputs: key, reused: true };
 }
 
-function manifestFiche(kit: Kit, fiche: Fiche, product: Product): ManifestFiche {
+/** Where a fiche's PDF goes in the output folder. */
+const fichePath = (kit: Kit, fiche: Fiche) => `${kit.id}/fiches/${fichePdfName(fiche)}`;
+/** Where a booklet's print-shop files go: `impression` (bleed and crop marks) and `pdfx`. */
+const printShopPath = (kit: Kit, suffix: 'impression' | 'pdfx') => `${kit.id}/impression/${kit.config.booklet}-${suffix}.pdf`;
+
+function manifestFiche(kit: Kit, fiche: Fiche, product: Product, themes?: string[]): ManifestFiche {
   return {
     number: fiche.number,
     title: fiche.meta.title,
@@ -164,13 +182,33 @@ function manifestFiche(kit: Kit, fiche: Fiche, product: Product): ManifestFiche 
     summary: fiche.meta.summary,
     updated: fiche.meta.updated,
     ...(fiche.meta.published ? { published: fiche.meta.published } : {}),
-    path: `${kit.id}/fiches/${fichePdfName(fiche)}`,
+    ...(themes?.length ? { themes } : {}),
+    path: fichePath(kit, fiche),
     pages: product.pages,
     bytes: product.bytes.byteLength,
     sha256: sha256(product.bytes),
     inputs: product.inputs,
     sections: digestFiche(fiche).sections,
   };
+}
+
+/** The fiches a build leaves out (drafts, not yet out) and the Markdown files ignored for their name. */
+function leftOutOf(kits: Kit[], diagnostics: { file: string; rule: string }[], settings: OutputSettings): LeftOut[] {
+  const left: LeftOut[] = kits.flatMap((kit) =>
+    kit.fiches
+      .filter((f) => !isPublished(f, settings.asOf, settings.drafts))
+      .map((f) => ({
+        kit: kit.id,
+        file: f.source.path,
+        number: f.number,
+        title: f.meta.title,
+        ...(f.meta.status === 'brouillon' && !settings.drafts ? { reason: 'brouillon' as const } : { reason: 'à paraître' as const, published: f.meta.published! }),
+      })),
+  );
+  for (const d of diagnostics) {
+    if (d.rule === 'nom-de-fichier') left.push({ kit: path.basename(path.dirname(d.file)), file: d.file, reason: 'nom-de-fichier' });
+  }
+  return left;
 }
 
 /** What the light front of `build` already worked out. */
@@ -190,12 +228,14 @@ export interface BuildContext {
 export async function buildChanged(options: BuildOptions, deps: BuildDeps, context: BuildContext): Promise<BuildResult> {
   const { ids, settings, previous, rawKeys, timings, log } = context;
   const { signal } = options;
+  const emit = options.onEvent ?? (() => undefined);
   const prepared = await prepareKits(options.sheetsDir, ids, timings);
   const errors = prepared.diagnostics.filter((d) => d.severity === 'erreur');
   if (errors.length > 0) throw new SourceError(prepared.diagnostics);
   throwIfAborted(signal);
   const changelog = options.changelog ? await changesSince(options.changelog, options.sheetsDir) : undefined;
   const kits = prepared.kits.map((kit) => publishedKit(kit, settings.asOf, settings.drafts));
+  const leftOut = leftOutOf(prepared.kits, prepared.diagnostics, settings);
 
   // The browser is started once, on the first PDF that needs printing; concurrent callers share the launch.
   let handle: BrowserHandle | undefined = deps.browser;
@@ -237,27 +277,40 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     // Fiches: reuse every PDF whose inputs are unchanged, print the others.
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
     const previousEntry = (kit: Kit) => previous?.kits.find((k) => k.id === kit.id);
-    const products = await mapLimit(jobs, concurrency, async ({ kit, fiche, key }) => {
-      const old = await reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path.endsWith(fichePdfName(fiche))), key);
-      if (old) return old;
+    const olds = await Promise.all(
+      jobs.map(({ kit, fiche, key }) => reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path.endsWith(fichePdfName(fiche))), key)),
+    );
+    const toPrint = olds.filter((o) => !o).length;
+    emit({ type: 'fiches', toPrint, reused: jobs.length - toPrint });
+    // The fiches asked first (the preview's edited ones) are printed before the others.
+    const first = new Set(options.first ?? []);
+    const order = jobs.map((_, i) => i).sort((a, b) => Number(first.has(jobs[b]!.fiche.source.absPath)) - Number(first.has(jobs[a]!.fiche.source.absPath)));
+    const products: Product[] = new Array(jobs.length);
+    await mapLimit(order, concurrency, async (i) => {
+      const { kit, fiche, key } = jobs[i]!;
+      const old = olds[i];
+      if (old) return (products[i] = old);
       const p = await printFiche(await browser(), kit, fiche, timings, signal);
       const bytes = await accessible(p.bytes, p.meta, `${kit.id}/fiches/${fichePdfName(fiche)}`);
-      return { bytes, pages: p.pages, inputs: key, reused: false };
+      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: p.pages, bytes });
+      return (products[i] = { bytes, pages: p.pages, inputs: key, reused: false });
     });
-    const toPrint = products.filter((p) => !p.reused).length;
-    log(toPrint === 0 ? 'Aucune fiche à réimprimer.' : `${toPrint} fiche${toPrint > 1 ? 's' : ''} imprimée${toPrint > 1 ? 's' : ''}, ${products.length - toPrint} reprise${products.length - toPrint > 1 ? 's' : ''} telle${products.length - toPrint > 1 ? 's' : ''} quelle${products.length - toPrint > 1 ? 's' : ''}.`);
+    // A fiche over its page budget stops the build before the booklets are printed: nothing is written.
+    const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, products[i]!.pages) ?? []);
+    if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
 
     // Booklets: printed again when any of their fiches, the kit settings or the changes page changed.
     const booklets = await mapLimit(kits, concurrency, async (kit) => {
       const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
       const changes = changelog?.changes.find((c) => c.kit === kit.id);
-      const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined });
+      const key = bookletKey(kit, mine.map((j) => j.key), { ...settings, changelog: changes ? JSON.stringify(changes) : undefined }, prepared.collection);
       const old = await reusable(options.outDir, previousEntry(kit)?.booklet, key);
       if (old) return old;
-      log(`Impression du livret ${kit.config.title}…`);
+      emit({ type: 'booklet-start', kit: kit.id, title: kit.config.title });
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
-      const b = await printBooklet(await browser(), kit, pages, timings, changes, signal);
+      const b = await printBooklet(await browser(), kit, pages, timings, changes, prepared.collection, signal);
       const bytes = await accessible(b.bytes, b.meta, `${kit.id}/${kit.config.booklet}.pdf`);
+      emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: `${kit.id}/${kit.config.booklet}.pdf`, pages: b.pages, bytes });
       return { bytes, pages: b.pages, inputs: key, reused: false };
     });
 
@@ -269,10 +322,10 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const old = previousEntry(kit)?.print;
       const [oldPrint, oldPdfx] = await Promise.all([reusable(options.outDir, old?.booklet, key), reusable(options.outDir, old?.pdfx, key)]);
       if (old && oldPrint && oldPdfx) return { print: oldPrint, pdfx: oldPdfx, recto, padding: old.padding };
-      log(`Impression de la version imprimeur du livret ${kit.config.title}…`);
+      emit({ type: 'printshop-start', kit: kit.id, title: kit.config.title });
       const mine = jobs.map((j, i) => ({ ...j, product: products[i]! })).filter((j) => j.kit === kit);
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
-      const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), signal, { recto });
+      const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), prepared.collection, signal, { recto });
       const title = `${kit.config.title} – ${kit.config.subtitle}`;
       // The print-shop booklet keeps its tags: it goes through the accessibility pass before bleed and marks.
       const tagged = await accessible(b.bytes, b.meta, `${kit.id}/impression/${kit.config.booklet}-impression.pdf`);
@@ -280,13 +333,14 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
       if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
       const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: key, reused: false });
+      emit({ type: 'printshop', kit: kit.id, title: kit.config.title, paths: [printShopPath(kit, 'impression'), printShopPath(kit, 'pdfx')] });
       return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
     });
 
     // Files and manifest entry of a print-shop version.
     const printEntry = (kit: Kit, e: { print: Product; pdfx: Product; recto: boolean; padding: number }) => {
-      const file = (suffix: string, label: string, p: Product) => {
-        const entry = { path: `${kit.id}/impression/${kit.config.booklet}-${suffix}.pdf`, title: `${kit.config.title} – ${label}`, pages: p.pages, bytes: p.bytes.byteLength, sha256: sha256(p.bytes), inputs: p.inputs };
+      const file = (suffix: 'impression' | 'pdfx', label: string, p: Product) => {
+        const entry = { path: printShopPath(kit, suffix), title: `${kit.config.title} – ${label}`, pages: p.pages, bytes: p.bytes.byteLength, sha256: sha256(p.bytes), inputs: p.inputs };
         files.push({ path: entry.path, bytes: p.bytes });
         (p.reused ? reused : printed).push(entry.path);
         return entry;
@@ -298,12 +352,16 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const bookletPath = `${kit.id}/${kit.config.booklet}.pdf`;
       const coverPath = `${kit.id}/couverture.svg`;
       files.push({ path: bookletPath, bytes: booklet.bytes });
-      files.push({ path: coverPath, bytes: Buffer.from(coverSvg({ ...kit.config })) });
+      const c = kit.config;
+      const art = { accent: c.accent, parts: c.parts, fiches: kit.fiches.map((f) => ({ number: f.number, part: f.meta.part })) };
+      files.push({ path: coverPath, bytes: Buffer.from(coverThumbnail({ ...art, title: c.title, subtitle: c.subtitle, level: c.level, edition: c.edition })) });
+      const logoPath = c.logo ? `${kit.id}/${c.logo}` : undefined;
+      if (logoPath) files.push({ path: logoPath, bytes: readFileSync(path.join(kit.dir, c.logo!)) });
       (booklet.reused ? reused : printed).push(bookletPath);
       const fiches: ManifestFiche[] = [];
       jobs.forEach((job, i) => {
         if (job.kit !== kit) return;
-        const entry = manifestFiche(kit, job.fiche, products[i]!);
+        const entry = manifestFiche(kit, job.fiche, products[i]!, prepared.themes?.of(kit.id, job.fiche.name));
         files.push({ path: entry.path, bytes: products[i]!.bytes });
         (products[i]!.reused ? reused : printed).push(entry.path);
         fiches.push(entry);
@@ -315,6 +373,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         subtitle: kit.config.subtitle,
         level: kit.config.level,
         accent: kit.config.accent,
+        publisher: kit.config.publisher,
+        ...(logoPath ? { logo: logoPath } : {}),
+        parts: kit.config.parts,
         edition: kit.config.edition,
         booklet: { path: bookletPath, title: `${kit.config.title} – ${kit.config.subtitle}`, pages: booklet.pages, bytes: booklet.bytes.byteLength, sha256: sha256(booklet.bytes), inputs: booklet.inputs },
         fiches: fiches.sort((a, b) => a.number - b.number),
@@ -322,6 +383,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         inputs: rawKeys.get(kit.id),
         ...(changes ? { changes } : {}),
         ...(editions[k] ? { print: printEntry(kit, editions[k]!) } : {}),
+        ...(leftOut.some((l) => l.kit === kit.id) ? { leftOut: leftOut.filter((l) => l.kit === kit.id) } : {}),
       });
     });
   } catch (error) {
@@ -334,10 +396,11 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     if (launched) await handle?.close();
   }
   throwIfAborted(signal);
+  emit({ type: 'publish' });
   await timings.time('publish', async () => {
-    const manifest: Manifest = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    const merged = mergeManifest(previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, ids, distribute);
   });
-  log(`Écrit dans ${path.relative(process.cwd(), options.outDir) || '.'}/ : ${entries.map((k) => `${k.id} (${k.fiches.length} fiches, livret de ${k.booklet.pages} pages)`).join(', ')}.`);
-  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched };
+  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, leftOut, asOf: settings.asOf };
 }

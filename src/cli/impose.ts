@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { PrintError, UsageError } from '../errors.js';
+import { PrintError, systemErrorMessage, UsageError } from '../errors.js';
 import { imposeSaddleStitch } from '../printshop/impose.js';
 
 /** The default output beside the booklet: `kit-municipaless.pdf` → `kit-municipaless-cahier-a5.pdf`. */
@@ -25,27 +25,38 @@ export async function checkInput(file: string, what = { path: "le chemin d'un li
   }
 }
 
+/** Checks, before any work, that the imposed PDF can be written where asked without replacing anything of value. */
+function checkOutput(input: string, out: string): void {
+  const folder = path.dirname(path.resolve(out));
+  if (!existsSync(folder)) throw new UsageError(`dossier « ${path.dirname(out)} » introuvable pour --out « ${out} » : un dossier existant est attendu (créez-le d'abord)`);
+  if (!statSync(folder).isDirectory()) throw new UsageError(`« ${path.dirname(out)} » n'est pas un dossier (--out « ${out} ») : un fichier dans un dossier existant est attendu`);
+  if (existsSync(out) && statSync(out).isDirectory()) throw new UsageError(`--out « ${out} » est un dossier : le chemin d'un fichier PDF est attendu (ex. ${path.join(out, path.basename(imposedName(input)))})`);
+  if (path.extname(out).toLowerCase() !== '.pdf') throw new UsageError(`--out « ${out} » sans l'extension .pdf : le chemin d'un fichier PDF est attendu`);
+  if (path.resolve(out) === path.resolve(input)) throw new UsageError(`--out « ${out} » est le livret lui-même : un autre fichier est attendu, pour ne pas l'écraser`);
+}
+
 /** Registers `kitess impose <livret.pdf> [--out fichier]`: an A5 saddle-stitched booklet on A4 landscape sheets. */
 export function registerImpose(program: Command): void {
   program
     .command('impose')
-    .description('impose un livret A4 en cahier A5 piqué à cheval : deux pages par face de feuilles A4 paysage, dans l’ordre du pliage')
+    .description('impose un livret A4 en cahier A5 piqué à cheval\u00a0: deux pages par face de feuilles A4 paysage, dans l’ordre du pliage')
     .argument('<livret.pdf>', 'livret PDF à imposer (le livret d’un kit, ou sa version imprimeur)')
     .option('--out <fichier>', 'PDF imposé à écrire (par défaut : <livret>-cahier-a5.pdf à côté du livret)')
     .helpOption('-h, --help', "affiche l'aide")
     .action(async (file: string, opts: { out?: string }) => {
       await checkInput(file);
       const out = opts.out ?? imposedName(file);
+      checkOutput(file, out);
       let result: Awaited<ReturnType<typeof imposeSaddleStitch>>;
       try {
         result = await imposeSaddleStitch(new Uint8Array(await readFile(file)));
       } catch (error) {
-        throw new PrintError(`« ${file} » n'a pas pu être imposé : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+        throw new PrintError(`« ${file} » n'a pas pu être imposé : un PDF lisible et non chiffré est attendu (--debug donne le détail)`, { cause: error });
       }
       try {
         await writeFile(out, result.bytes);
       } catch (error) {
-        throw new PrintError(`impossible d'écrire « ${out} » : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+        throw new PrintError(systemErrorMessage(error) ?? `impossible d'écrire « ${out} »`, { cause: error });
       }
       const sheets = result.sheets.length;
       const blanks = result.padding ? `, dont ${result.padding} blanche${result.padding > 1 ? 's' : ''} ajoutée${result.padding > 1 ? 's' : ''} avant la 4e de couverture` : '';

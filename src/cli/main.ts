@@ -1,8 +1,11 @@
 import path from 'node:path';
-import { Command, CommanderError, Option } from 'commander';
+import { CommanderError, Option } from 'commander';
+import { FrenchCommand, translateError, wholeNumber } from './french.js';
 import { registerImpose } from './impose.js';
 import { registerCheckPdf } from './check-pdf.js';
-import { KitessError, SourceError } from '../errors.js';
+import { registerNewFiche } from './new-fiche.js';
+import { registerPreview } from './preview.js';
+import { KitessError, SourceError, systemErrorMessage } from '../errors.js';
 import { formatReport } from '../report.js';
 import { VERSION } from '../version.js';
 
@@ -14,8 +17,17 @@ process.on('SIGINT', () => {
   process.stderr.write('\nInterruption demandée : fermeture du navigateur…\n');
   controller.abort();
 });
+// The terminal closing (SIGHUP) and a polite kill (SIGTERM) stop a build like Ctrl-C: Chromium closed, nothing written.
 process.on('SIGTERM', () => controller.abort());
+process.on('SIGHUP', () => controller.abort());
 
+/** `--debug` anywhere on the command line: stack traces of internal errors, and of what caused an error. */
+const debug = process.argv.includes('--debug');
+
+/**
+ * The one error boundary: a French message and the documented exit code for every error; a stack trace only
+ * with --debug. An error kitess did not foresee exits 70.
+ */
 function fail(error: unknown, json: boolean): never {
   if (error instanceof SourceError) {
     if (json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
@@ -23,32 +35,40 @@ function fail(error: unknown, json: boolean): never {
   } else if (error instanceof KitessError) {
     if (json) process.stdout.write(`${JSON.stringify(error.toJSON(), null, 2)}\n`);
     else process.stderr.write(`kitess : ${error.message}\n`);
+    if (debug && error.cause instanceof Error) process.stderr.write(`${error.cause.stack}\n`);
+  } else if (systemErrorMessage(error)) {
+    // A file the system refused to read or write (permission, full disk): not kitess's fault, said in French.
+    process.stderr.write(`kitess : ${systemErrorMessage(error)}\n`);
+    if (debug) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exit(4);
   } else {
-    process.stderr.write(`kitess : erreur interne : ${(error as Error)?.stack ?? String(error)}\n`);
+    const message = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    process.stderr.write(`kitess : erreur interne : ${message}\n`);
+    process.stderr.write(debug ? `${(error as Error)?.stack ?? ''}\n` : 'Relancez avec --debug pour le détail, et signalez-la à l’équipe de kitess.\n');
     process.exit(70);
   }
   process.exit(error.exitCode);
 }
 
-const program = new Command();
+const program = new FrenchCommand();
 program
   .name('kitess')
   .description('Construit les kits ESS : des fiches Markdown aux PDF (fiches seules et livrets).')
   .version(VERSION, '-V, --version', 'affiche la version')
   .helpOption('-h, --help', "affiche l'aide")
-  .addHelpCommand(false)
-  .showHelpAfterError("(kitess --help pour l'aide)")
-  .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+  .helpCommand('help [commande]', "affiche l'aide d'une commande")
+  .option('--debug', 'en cas d’erreur interne, affiche aussi le détail technique (pile d’appels)')
+  .configureOutput({
+    writeOut: (s) => process.stdout.write(s),
+    writeErr: (s) => process.stderr.write(s),
+    outputError: (s, write) => write(translateError(s)),
+  })
   .exitOverride();
 
 const sheetsOption = () => new Option('--sheets <dossier>', 'dossier des kits').default('sheets');
 const browserOption = () => new Option('--browser <chemin>', 'exécutable Chromium ou Chrome à utiliser');
 const concurrencyOption = () =>
-  new Option('--concurrency <n>', 'pages imprimées en même temps').argParser((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new CommanderError(2, 'kitess.concurrency', `--concurrency attend un entier positif, trouvé « ${v} »`);
-    return n;
-  });
+  new Option('--concurrency <n>', 'pages imprimées en même temps (par défaut : le nombre de cœurs, 2 au moins)').argParser(wholeNumber(1, 64, '--concurrency 2'));
 
 program
   .command('build')
@@ -69,7 +89,10 @@ program
   .helpOption('-h, --help', "affiche l'aide")
   .action(async (kits: string[], opts) => {
     try {
+      const startedAt = performance.now();
       const { build } = await import('../build.js');
+      const { createProgress } = await import('./progress.js');
+      const progress = createProgress({ stream: process.stderr, quiet: opts.quiet });
       const result = await build({
         sheetsDir: path.resolve(opts.sheets),
         outDir: path.resolve(opts.out),
@@ -83,10 +106,10 @@ program
         force: opts.force,
         print: opts.print,
         recto: opts.recto,
-        log: opts.quiet ? undefined : (m) => process.stdout.write(`${m}\n`),
-      });
-      const warnings = result.warnings.filter((d) => d.severity === 'avertissement');
-      if (warnings.length > 0 && !opts.quiet) process.stderr.write(`${formatReport(warnings)}\n`);
+        log: progress.log,
+        onEvent: progress.listener,
+      }).finally(() => progress.stop());
+      if (!opts.quiet) await (await import('./summary.js')).writeBuildSummary(result, path.resolve(opts.out), startedAt);
       if (opts.timings) process.stdout.write(`${result.timings.format()}\n`);
     } catch (error) {
       fail(error, false);
@@ -95,11 +118,13 @@ program
 
 program
   .command('check')
-  .description('vérifie les sources sans imprimer (ou en imprimant avec --pages)')
+  .description('vérifie les sources et, si un navigateur est disponible, le budget de pages de chaque fiche')
   .argument('[kits...]', 'kits à vérifier (tous par défaut)')
   .addOption(sheetsOption())
-  .option('--pages', 'imprime les fiches et signale celles qui dépassent leur budget de pages')
+  .option('--sans-pages', "ne vérifie pas le budget de pages (n'imprime rien : plus rapide, sans navigateur)")
+  .option('--pages', 'affiche aussi le nombre de pages de chaque fiche')
   .option('--strict', 'échoue aussi sur les avertissements')
+  .option('--convertir-utf8', "réenregistre en UTF-8 les fiches et kit.yml qui ne le sont pas (lus comme du Latin-1/Windows-1252), puis vérifie")
   .addOption(new Option('--format <format>', 'format du rapport').choices(['texte', 'json']).default('texte'))
   .addOption(browserOption())
   .addOption(concurrencyOption())
@@ -108,14 +133,27 @@ program
     const json = opts.format === 'json';
     try {
       const { check } = await import('../check.js');
-      const result = await check({ sheetsDir: path.resolve(opts.sheets), kits, pages: opts.pages, browserPath: opts.browser, concurrency: opts.concurrency, signal: controller.signal });
+      const result = await check({
+        sheetsDir: path.resolve(opts.sheets),
+        kits,
+        pages: !opts.sansPages,
+        convertUtf8: opts.convertirUtf8,
+        browserPath: opts.browser,
+        concurrency: opts.concurrency,
+        signal: controller.signal,
+      });
       const errors = result.diagnostics.filter((d) => d.severity === 'erreur').length;
       const warnings = result.diagnostics.length - errors;
       if (json) {
-        process.stdout.write(`${JSON.stringify({ diagnostics: result.diagnostics, pages: result.pages, errors, warnings }, null, 2)}\n`);
+        const { diagnostics, pages, pagesChecked, pagesSkipped, converted } = result;
+        process.stdout.write(`${JSON.stringify({ diagnostics, pages, pagesChecked, ...(pagesSkipped ? { pagesSkipped } : {}), converted, errors, warnings }, null, 2)}\n`);
       } else {
+        for (const c of result.converted) {
+          process.stdout.write(`Converti en UTF-8 : ${c.file} (ligne${c.lines.length > 1 ? 's' : ''} ${c.lines.join(', ')} : vérifiez les accents)\n`);
+        }
         if (opts.pages) for (const p of result.pages) process.stdout.write(`${p.file}  ${p.pages} page${p.pages > 1 ? 's' : ''} / ${p.budget}\n`);
         process.stdout.write(`${formatReport(result.diagnostics)}\n`);
+        if (!opts.sansPages && !result.pagesChecked && result.pagesSkipped) process.stderr.write(`Budget de pages non vérifié : ${result.pagesSkipped}\n`);
       }
       process.exit(errors > 0 || (opts.strict && warnings > 0) ? 1 : 0);
     } catch (error) {
@@ -141,42 +179,27 @@ program
     }
   });
 
-program
-  .command('preview')
-  .description('aperçu local des fiches et des livrets tels qu’ils seront imprimés, rechargé à chaque modification')
-  .argument('[kits...]', 'kits à prévisualiser (tous par défaut)')
-  .addOption(sheetsOption())
-  .option('--port <port>', 'port local (127.0.0.1)', '4321')
-  .option('--out <dossier>', "dossier de l'aperçu", '.kitess-preview')
-  .addOption(browserOption())
-  .helpOption('-h, --help', "affiche l'aide")
-  .action(async (kits: string[], opts) => {
-    try {
-      const { startPreview } = await import('../preview.js');
-      const server = await startPreview({
-        sheetsDir: path.resolve(opts.sheets),
-        outDir: path.resolve(opts.out),
-        kits,
-        port: Number(opts.port),
-        browserPath: opts.browser,
-        drafts: true,
-        log: (m) => process.stdout.write(`${m}\n`),
-      });
-      process.stdout.write(`Aperçu sur ${server.url} (Ctrl-C pour arrêter)\n`);
-      await new Promise<void>((resolve) => controller.signal.addEventListener('abort', () => resolve(), { once: true }));
-      await server.close();
-      process.exit(0);
-    } catch (error) {
-      fail(error, false);
-    }
-  });
-
 registerImpose(program);
 registerCheckPdf(program);
+registerNewFiche(program);
+registerPreview(program, controller.signal);
+
+// After a usage error, the way to the help of the command that was meant.
+for (const command of program.commands) command.showHelpAfterError(`(kitess ${command.name()} --help pour l'aide)`);
+program.showHelpAfterError("(kitess --help pour l'aide)");
+
+// `kitess help <name>` for a command that does not exist: said like any unknown command.
+const [word, asked] = process.argv.slice(2);
+if (word === 'help' && asked !== undefined && !asked.startsWith('-') && !program.commands.some((c) => c.name() === asked)) {
+  process.stderr.write(translateError(`error: unknown command '${asked}'`));
+  process.stderr.write("(kitess --help pour l'aide)\n");
+  process.exit(2);
+}
 
 try {
   await program.parseAsync(process.argv);
 } catch (error) {
+  // Help and version exit 0; every usage error, already printed in French, exits 2.
   if (error instanceof CommanderError) process.exit(error.exitCode === 0 ? 0 : 2);
   fail(error, false);
 }

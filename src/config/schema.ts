@@ -52,6 +52,12 @@ export const FRENCH_KEYS = {
   print: 'impression',
   figureAge: 'anciennete-chiffres',
   logo: 'logo',
+  pictogram: 'pictogramme',
+  competences: 'competences',
+  basis: 'base',
+  levers: 'leviers',
+  fiches: 'fiches',
+  themes: 'themes',
 } as const;
 
 /** An internal field name as written in the sources. */
@@ -120,11 +126,13 @@ export const kitSchema = z
     budget: z.int().min(1).max(12).default(2),
     'mots-cles': z.array(text).default([]),
     edito: text,
-    parties: z.array(z.strictObject({ identifiant: slug, titre: text })).min(1, { error: 'au moins une partie est attendue' }),
+    parties: z.array(z.strictObject({ identifiant: slug, titre: text, pictogramme: slug.optional() })).min(1, { error: 'au moins une partie est attendue' }),
     /** Also make the print-shop version of the booklet (bleed, crop marks, PDF/X), as `kitess build --print` does. */
     impression: yesNo.optional(),
     /** How many years old a key figure's data may be before `check` warns (4 by default). */
     'anciennete-chiffres': z.int().min(1).max(30).default(4),
+    /** The publisher's logo: an SVG file of the kit's folder, printed on both covers and shown on the download page. */
+    logo: z.string().regex(/^[^/\\]+\.svg$/i, { error: 'le nom d\'un fichier SVG du dossier du kit est attendu (ex. « logo-rtes.svg »)' }).optional(),
   })
   .transform((k) => ({
     id: k.identifiant,
@@ -139,9 +147,10 @@ export const kitSchema = z
     budget: k.budget,
     keywords: k['mots-cles'],
     edito: k.edito,
-    parts: k.parties.map((p) => ({ id: p.identifiant, title: p.titre })),
+    parts: k.parties.map((p) => ({ id: p.identifiant, title: p.titre, ...(p.pictogramme !== undefined ? { pictogram: p.pictogramme } : {}) })),
     ...(k.impression !== undefined ? { print: k.impression } : {}),
     figureAge: k['anciennete-chiffres'],
+    ...(k.logo !== undefined ? { logo: k.logo } : {}),
   }));
 
 /** A fiche's validated frontmatter. */

@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document, type Node } from 'yaml';
+import { explainYamlError } from './yaml-errors.js';
 import type { z } from 'zod';
 import { FRENCH_KEYS } from './schema.js';
 import type { Diagnostic } from '../errors.js';
@@ -66,6 +69,7 @@ function phrase(issue: z.core.$ZodIssue, data: unknown): { message: string; keyP
       if (issue.origin === 'array') return { message: `« ${name} » : ${issue.message.startsWith('au moins') ? issue.message : `au moins ${issue.minimum} élément(s) attendu(s)`}` };
       return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au moins ${issue.minimum} est attendue` };
     case 'too_big':
+      if (issue.origin === 'string' && typeof value === 'string') return { message: `« ${name} » est trop long (${value.length} signes) : ${issue.maximum} signes au plus sont attendus` };
       return { message: `« ${name} » vaut ${describe(value)} : une valeur d'au plus ${issue.maximum} est attendue` };
     case 'invalid_value':
       return { message: `« ${name} » vaut ${describe(value)} : valeurs admises ${issue.values.map((v) => `« ${String(v)} »`).join(', ')}` };
@@ -88,17 +92,6 @@ function nodeAt(doc: Document, path: PropertyKey[], preferKey = false): { node: 
   return { node: (parent as Node) ?? null, key: false };
 }
 
-/** Phrases a YAML syntax error in French, with the usual fix. */
-function yamlErrorMessage(code: string, message: string): string {
-  if (code === 'DUPLICATE_KEY') return 'champ en double : chaque champ ne doit apparaître qu\'une fois';
-  if (/Nested mappings|Implicit map keys|mapping values/i.test(message) || code === 'BLOCK_AS_IMPLICIT_KEY') {
-    return 'deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets, ex. title: "ESS : de quoi parle-t-on ?"';
-  }
-  if (code === 'BAD_INDENT' || /indent/i.test(message)) return 'indentation inattendue : les champs d\'un même niveau doivent être alignés (espaces, pas de tabulation)';
-  if (code === 'TAB_AS_INDENT') return 'tabulation dans l\'indentation : des espaces sont attendus';
-  return `YAML illisible : ${message.split('\n')[0]}`;
-}
-
 /** A key as the schemas spell it: accents dropped, lower case (`Numéro` and `numero` are the same field). */
 export function plainKey(key: string): string {
   return key.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
@@ -116,6 +109,23 @@ function plainKeys(doc: Document): void {
   });
 }
 
+/** A value left empty because it starts with « # », which YAML reads as a comment (`couleur: #2f7d4f`). */
+function commentedValue(doc: Document, path: PropertyKey[], data: unknown, source: string, lines: LineCounter): { offset: number; message: string } | undefined {
+  if (path.length === 0 || valueAt(data, path) !== null) return undefined;
+  const { node, key } = nodeAt(doc, path, true);
+  if (!key || !node?.range) return undefined;
+  const { line } = lines.linePos(node.range[0]);
+  const text = source.split('\n')[line - 1] ?? '';
+  const m = /:[ \t]+(#\S*)/.exec(text);
+  if (!m) return undefined;
+  const name = fieldName(path);
+  const hint = name === 'couleur' ? 'mettez la couleur entre guillemets' : 'mettez la valeur entre guillemets';
+  return {
+    offset: lines.lineStarts[line - 1]! + m.index + m[0].length - m[1]!.length,
+    message: `« ${name} » vide, « ${m[1]} » est lu comme un commentaire : ${hint}, ${name}: "${m[1]}"`,
+  };
+}
+
 /**
  * Parses YAML and validates it against a schema; every problem becomes a diagnostic
  * at the file's line and column, phrased in French.
@@ -128,15 +138,22 @@ export function validateYaml<S extends z.ZodType>(source: string, schema: S, pla
     return { line: pos.line + place.firstLine - 1, column: pos.col };
   };
   if (doc.errors.length > 0) {
+    const { offset, message } = explainYamlError(doc.errors, source);
+    return { ok: false, diagnostics: [{ file: place.file, ...at(offset), severity: 'erreur', message, rule: 'yaml-syntaxe' }] };
+  }
+  // Aliases (`*a`) are of no use in a fiche or kit.yml, and nested ones can blow up into millions of values.
+  let alias: Node | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      alias = node;
+      return visit.BREAK;
+    },
+  });
+  if (alias) {
+    const name = String((alias as unknown as { source: string }).source);
     return {
       ok: false,
-      diagnostics: doc.errors.map((e) => ({
-        file: place.file,
-        ...at(e.pos[0]),
-        severity: 'erreur' as const,
-        message: yamlErrorMessage(e.code, e.message),
-        rule: 'yaml-syntaxe',
-      })),
+      diagnostics: [{ file: place.file, ...at(alias.range?.[0] ?? 0), severity: 'erreur', message: `alias YAML « *${name} » : la valeur écrite en entier est attendue (« & » et « * » ne sont pas admis)`, rule: 'yaml-syntaxe' }],
     };
   }
   plainKeys(doc);
@@ -151,6 +168,8 @@ export function validateYaml<S extends z.ZodType>(source: string, schema: S, pla
   );
   const issues = result.error.issues.filter((issue) => !(issue.code === 'invalid_type' && valueAt(data, issue.path) === undefined && renamed.has(fieldName(issue.path))));
   const diagnostics = issues.map((issue) => {
+    const commented = commentedValue(doc, issue.path, data, source, lines);
+    if (commented) return { file: place.file, ...at(commented.offset), severity: 'erreur' as const, message: commented.message, rule };
     const { message, keyPath } = phrase(issue, data);
     const { node } = nodeAt(doc, keyPath ?? issue.path, keyPath !== undefined);
     const offset = node?.range?.[0] ?? 0;
@@ -164,4 +183,15 @@ export function positionOf(result: { doc: Document; lines: LineCounter }, path: 
   const { node } = nodeAt(result.doc, path);
   const pos = result.lines.linePos(node?.range?.[0] ?? 0);
   return { line: pos.line + firstLine - 1, column: pos.col };
+}
+
+/**
+ * Reads and validates an optional YAML file of the sources (competences.yml, themes.yml): undefined when there is
+ * none; its messages name it relative to the working directory.
+ */
+export function validateYamlFile<S extends z.ZodType>(abs: string, schema: S, rule: string): { file: string; result: YamlResult<z.output<S>> } | undefined {
+  if (!existsSync(abs)) return undefined;
+  const rel = path.relative(process.cwd(), abs);
+  const file = rel.startsWith('..') ? abs : rel;
+  return { file, result: validateYaml(readFileSync(abs, 'utf8'), schema, { file, firstLine: 1 }, rule) };
 }

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
@@ -7,7 +7,10 @@ import { h } from 'hastscript';
 import { editionLabel, frenchDate } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
 import { sourceDateEpoch } from './inputs.js';
-import { sha256, type Manifest, type ManifestKit, type ManifestZip } from './publish.js';
+import { sha256, type Manifest, type ManifestFiche, type ManifestKit, type ManifestZip } from './publish.js';
+import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
+import { icon, partIcon } from '../design/icons.js';
+import { contrast, mix } from '../design/svg.js';
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
@@ -24,31 +27,6 @@ async function writeZip(dir: string, zipPath: string, members: string[], date: D
   return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length };
 }
 
-const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-/** A small picture of a kit's cover, drawn from its settings: accent background, title, edition. */
-export function coverSvg(kit: { title: string; subtitle: string; accent: string; edition: { number: number; date: string } }): string {
-  const words = kit.subtitle.split(/\s+/);
-  const lines: string[] = [];
-  for (const w of words) {
-    const last = lines[lines.length - 1];
-    if (last !== undefined && `${last} ${w}`.length <= 30) lines[lines.length - 1] = `${last} ${w}`;
-    else lines.push(w);
-  }
-  const subtitle = lines
-    .slice(0, 4)
-    .map((l, i) => `<text x="16" y="${150 + i * 11}" font-size="9" fill="#fff">${escapeXml(l)}</text>`)
-    .join('');
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 210 297" width="210" height="297" font-family="Source Sans 3, Helvetica, Arial, sans-serif">
-<rect width="210" height="297" fill="${kit.accent}"/>
-<text x="16" y="30" font-size="8" fill="#fff">RTES</text>
-<text x="16" y="135" font-size="20" font-weight="700" fill="#fff">${escapeXml(kit.title)}</text>
-${subtitle}
-<text x="16" y="275" font-size="8" font-weight="600" fill="#fff">${escapeXml(editionLabel(kit.edition))}</text>
-</svg>
-`;
-}
-
 function size(bytes: number): string {
   if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))}\u00A0Ko`;
   return `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}\u00A0Mo`;
@@ -58,52 +36,59 @@ function pages(n: number): string {
   return `${n}\u00A0page${n > 1 ? 's' : ''}`;
 }
 
-const PAGE_CSS = `
-:root { color-scheme: light; --ink: #1d1d1b; --muted: #4a4a4a; }
-* { box-sizing: border-box; }
-body { margin: 0; font-family: system-ui, "Source Sans 3", "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fafaf7; line-height: 1.5; font-size: 1rem; }
-header.site, main, footer.site { max-width: 62rem; margin: 0 auto; padding: 1rem; }
-header.site h1 { font-size: 1.8rem; margin: 1rem 0 0.25rem; }
-header.site p { margin: 0; color: var(--muted); }
-a { color: #0b4f8a; text-underline-offset: 0.15em; }
-a:focus-visible { outline: 3px solid #1d1d1b; outline-offset: 2px; border-radius: 2px; }
-.skip { position: absolute; left: -100vw; }
-.skip:focus { left: 1rem; top: 1rem; background: #fff; padding: 0.5rem; z-index: 1; }
-.kit { background: #fff; border-top: 0.5rem solid var(--accent); border-radius: 0.3rem; padding: 1rem; margin: 1.5rem 0; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
-.kit-head { display: flex; gap: 1rem; align-items: flex-start; flex-wrap: wrap; }
-.kit-head img { width: 7rem; height: auto; border: 1px solid #ccc; }
-.kit-head h2 { margin: 0 0 0.25rem; font-size: 1.5rem; }
-.kit-head p { margin: 0.2rem 0; }
-.downloads { list-style: none; padding: 0; margin: 0.5rem 0 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
-.downloads a { display: inline-block; padding: 0.45rem 0.8rem; border: 2px solid var(--accent-dark); color: var(--accent-dark); border-radius: 0.3rem; font-weight: 600; text-decoration: none; }
-.downloads a:hover { background: var(--accent-dark); color: #fff; }
-.fiches { list-style: none; padding: 0; margin: 1rem 0 0; }
-.fiches li { border-top: 1px solid #ddd; padding: 0.6rem 0; }
-.fiche-title { font-weight: 600; }
-.fiche-number { display: inline-block; min-width: 2.2rem; font-weight: 700; color: var(--accent-dark); }
-.fiche-meta { color: var(--muted); font-size: 0.9rem; }
-.fiche-summary { margin: 0.15rem 0; }
-.news { background: #f3f3ee; padding: 0.5rem 1rem; border-radius: 0.3rem; }
-.news h3 { margin: 0.4rem 0; font-size: 1.05rem; }
-footer.site { color: var(--muted); font-size: 0.9rem; }
-@media (max-width: 36rem) { .kit-head img { width: 5rem; } header.site h1 { font-size: 1.5rem; } }
-`;
+/** The Source Sans 3 files the page uses, copied from Fontsource into dist/fonts/. */
+const PAGE_FONTS = [400, 600, 700].map((weight) => ({ weight, file: `source-sans-3-latin-${weight}-normal.woff2` }));
+
+function fontFaces(): string {
+  return PAGE_FONTS.map((f) => `@font-face { font-family: 'Source Sans 3'; font-style: normal; font-weight: ${f.weight}; font-display: swap; src: url('fonts/${f.file}') format('woff2'); }`).join('\n');
+}
+
+/**
+ * The theme filter, in CSS only: choosing a theme's radio button hides the fiches, parts and notes that are not
+ * of that theme. Without CSS or without `:has()`, every fiche stays listed; no script is needed at all.
+ */
+function themeCss(themes: NonNullable<Manifest['themes']>): string {
+  return themes
+    .map((t) => {
+      const on = `main:has(#theme-${t.id}:checked)`;
+      return `${on} .fiche:not(.theme-${t.id}), ${on} .part:not(:has(.theme-${t.id})) { display: none; }\n${on} .kit:not(:has(.theme-${t.id})) .kit-empty { display: block; }`;
+    })
+    .join('\n');
+}
 
 /** A colour darkened enough to read on white (WCAG AA for normal text). */
 export function readableOnWhite(hex: string): string {
-  const parse = (i: number) => parseInt(hex.slice(1 + 2 * i, 3 + 2 * i), 16);
-  let [r, g, b] = [parse(0), parse(1), parse(2)];
-  const lum = (c: number) => {
-    const s = c / 255;
-    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
-  };
-  const contrast = () => 1.05 / (0.2126 * lum(r) + 0.7152 * lum(g) + 0.0722 * lum(b) + 0.05);
-  while (contrast() < 4.6) [r, g, b] = [r, g, b].map((c) => Math.floor(c * 0.9)) as [number, number, number];
-  return `#${[r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('')}`;
+  let t = 0;
+  while (contrast(mix(hex, -t), '#ffffff') < 4.6 && t < 1) t += 0.02;
+  return mix(hex, -t);
 }
 
-function kitSection(kit: ManifestKit): Element {
-  const accentDark = readableOnWhite(kit.accent);
+/** The colours a kit's block of the page uses: its accent, and the accent darkened for text and outlines. */
+function kitColours(kit: ManifestKit): string {
+  return `--accent: ${kit.accent}; --accent-dark: ${readableOnWhite(kit.accent)}`;
+}
+
+/** One radio button of the theme filter, with its pictogram. */
+function themeChoice(id: string, title: string, pictogram: string, checked = false): Element {
+  return h('span.chip', [
+    h('input', { type: 'radio', name: 'theme', id: `theme-${id}`, value: id, checked }),
+    h('label', { htmlFor: `theme-${id}` }, [icon(pictogram, 'chip-icon'), frenchTypography(title)]),
+  ]);
+}
+
+function ficheItem(f: ManifestFiche, themes: Map<string, string>): Element {
+  const mine = f.themes ?? [];
+  return h('li', { className: ['fiche', ...mine.map((t) => `theme-${t}`)] }, [
+    h('a.fiche-title', { href: f.path }, [h('span.fiche-number', `${f.number}.`), frenchTypography(f.title)]),
+    h('p.fiche-summary', frenchTypography(f.summary)),
+    h('p.fiche-meta', [
+      `PDF, ${pages(f.pages)}, ${size(f.bytes)} · mise à jour le ${frenchDate(f.updated)}`,
+      ...(mine.length ? [' · ', h('span.fiche-themes', frenchTypography(mine.map((t) => themes.get(t) ?? t).join(', ')))] : []),
+    ]),
+  ]);
+}
+
+function kitSection(kit: ManifestKit, themes: Map<string, string>): Element {
   const news: ElementContent[] = [];
   if (kit.changes && kit.changes.added.length + kit.changes.changed.length + kit.changes.removed.length > 0) {
     const list = (title: string, items: { number: number; title: string; sections?: string[] }[]) =>
@@ -117,13 +102,24 @@ function kitSection(kit: ManifestKit): Element {
       ]),
     );
   }
-  return h('section.kit', { id: kit.id, style: `--accent: ${kit.accent}; --accent-dark: ${accentDark}`, ariaLabelledBy: `titre-${kit.id}` }, [
+  // Fiches grouped by part, in kit.yml's order; a manifest from before parts were recorded lists them as one group.
+  const parts = kit.parts ?? [{ id: '', title: 'Fiches' }];
+  const groups = parts
+    .map((part) => ({ part, fiches: kit.fiches.filter((f) => !kit.parts || f.part === part.id) }))
+    .filter((g) => g.fiches.length > 0)
+    .map((g) =>
+      h('div.part', [
+        h('h3', { id: `partie-${kit.id}-${g.part.id}` }, [icon(partIcon(g.part), 'part-icon'), frenchTypography(g.part.title), h('span.part-count', ` (${g.fiches.length})`)]),
+        h('ul.fiches', g.fiches.map((f) => ficheItem(f, themes))),
+      ]),
+    );
+  return h('section.kit', { id: kit.id, style: kitColours(kit), ariaLabelledBy: `titre-${kit.id}` }, [
     h('div.kit-head', [
-      kit.cover ? h('img', { src: kit.cover, alt: `Couverture du ${kit.title}`, width: 112, height: 158 }) : null,
-      h('div', [
+      kit.cover ? h('img.kit-cover', { src: kit.cover, alt: `Couverture du ${kit.title}`, width: 140, height: 198 }) : null,
+      h('div.kit-intro', [
         h('h2', { id: `titre-${kit.id}` }, kit.title),
-        h('p', frenchTypography(kit.subtitle)),
-        h('p', [editionLabel(kit.edition), ` · pour les ${kit.level}`]),
+        h('p.kit-subtitle', frenchTypography(kit.subtitle)),
+        h('p.kit-edition', [editionLabel(kit.edition), ` · pour les ${kit.level}`]),
         h('ul.downloads', [
           h('li', h('a', { href: kit.booklet.path, download: '' }, `Livret PDF (${pages(kit.booklet.pages)}, ${size(kit.booklet.bytes)})`)),
           kit.zip ? h('li', h('a', { href: kit.zip.path, download: '' }, `Toutes les fiches, zip (${kit.zip.files} fichiers, ${size(kit.zip.bytes)})`)) : null,
@@ -131,22 +127,49 @@ function kitSection(kit: ManifestKit): Element {
       ]),
     ]),
     ...news,
-    h('h3', `Les ${kit.fiches.length} fiches`),
+    h('h3.fiches-heading', `Les ${kit.fiches.length} fiches, par partie`),
+    ...groups,
+    h('p.kit-empty', 'Aucune fiche de ce kit pour ce thème.'),
+    h('p.to-chooser', h('a', { href: '#choisir' }, 'Choisir un autre kit')),
+  ]);
+}
+
+/** The kit chooser at the top of the page: each kit's cover, title, level and size, linking to its block. */
+function chooser(kits: ManifestKit[]): Element {
+  return h('nav.chooser', { id: 'choisir', ariaLabel: 'Choisir un kit' }, [
     h(
-      'ul.fiches',
-      kit.fiches.map((f) =>
-        h('li', [
-          h('a.fiche-title', { href: f.path }, [h('span.fiche-number', `${f.number}.`), frenchTypography(f.title)]),
-          h('p.fiche-summary', frenchTypography(f.summary)),
-          h('p.fiche-meta', `PDF, ${pages(f.pages)}, ${size(f.bytes)} · mise à jour le ${frenchDate(f.updated)}`),
+      'ul',
+      kits.map((k) =>
+        h('li', { style: kitColours(k) }, [
+          h('a.choice', { href: `#${k.id}` }, [
+            k.cover ? h('img', { src: k.cover, alt: '', width: 56, height: 79 }) : null,
+            h('span.choice-text', [
+              h('span.choice-title', k.title),
+              h('span.choice-level', frenchTypography(`Pour les ${k.level}`)),
+              h('span.choice-meta', `${k.fiches.length} fiches · livret de ${k.booklet.pages} pages`),
+            ]),
+          ]),
         ]),
       ),
     ),
   ]);
 }
 
-/** The static download page `dist/index.html`, in French, built as a tree. */
-export function renderIndex(manifest: Manifest): string {
+/** The theme filter: one radio button per theme of themes.yml, « Tous les thèmes » first and chosen. */
+function filter(themes: NonNullable<Manifest['themes']>): Element {
+  return h('form.filter', { ariaLabelledBy: 'filtre-titre' }, [
+    h('fieldset', [
+      h('legend', { id: 'filtre-titre' }, 'Filtrer les fiches des trois kits par thème'),
+      h('div.chips', [themeChoice('tous', 'Tous les thèmes', 'layout-grid', true), ...themes.map((t) => themeChoice(t.id, t.title, t.pictogram))]),
+    ]),
+  ]);
+}
+
+/** The static download page `dist/index.html`, in French, built as a tree; it works without JavaScript. */
+export function renderIndex(manifest: Manifest, css: string): string {
+  const themes = manifest.themes ?? [];
+  const names = new Map(themes.map((t) => [t.id, t.title]));
+  const withLogo = manifest.kits.find((k) => k.logo);
   const tree: Root = {
     type: 'root',
     children: [
@@ -156,18 +179,23 @@ export function renderIndex(manifest: Manifest): string {
           h('meta', { charSet: 'utf-8' }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
           h('title', 'Kits ESS du RTES – télécharger les fiches et les livrets'),
-          h('style', PAGE_CSS),
+          h('style', `${fontFaces()}\n${css}\n${themeCss(themes)}`),
         ]),
         h('body', [
           h('a.skip', { href: '#contenu' }, 'Aller au contenu'),
           h('header.site', [
+            h('div.brand', [
+              withLogo ? h('img.logo', { src: withLogo.logo, alt: withLogo.publisher ?? 'Logo de l’éditeur', width: 180, height: 34 }) : null,
+              h('p.brand-kicker', 'Kits ESS'),
+            ]),
             h('h1', 'Kits ESS pour les élus et les candidats'),
-            h('p', 'Fiches pratiques sur l’économie sociale et solidaire, par niveau de collectivité. Chaque fiche se télécharge seule ou dans le livret de son kit.'),
+            h('p.lead', 'Fiches pratiques sur l’économie sociale et solidaire, par niveau de collectivité. Choisissez votre kit : chaque fiche se télécharge seule ou dans le livret du kit.'),
+            chooser(manifest.kits),
           ]),
-          h('main', { id: 'contenu' }, manifest.kits.map(kitSection)),
+          h('main', { id: 'contenu' }, [...(themes.length ? [filter(themes)] : []), ...manifest.kits.map((k) => kitSection(k, names))]),
           h('footer.site', [
             manifest.zip ? h('p', h('a', { href: manifest.zip.path, download: '' }, `Tout télécharger (zip, ${manifest.zip.files} fichiers, ${size(manifest.zip.bytes)})`)) : null,
-            h('p', `Page produite par ${manifest.generator}.`),
+            h('p', `Page produite par ${manifest.generator}. Pictogrammes : Lucide (licence ISC).`),
           ]),
         ]),
       ]),
@@ -186,6 +214,8 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   const all = kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
   const latest = kits.map((k) => k.edition.date).sort().pop() ?? '2026-01-01';
   const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest)) : undefined };
-  await writeFile(path.join(dir, 'index.html'), renderIndex(final));
+  await mkdir(path.join(dir, 'fonts'), { recursive: true });
+  for (const f of PAGE_FONTS) await copyFile(path.join(FONT_PACKAGES['source-sans-3']!, 'files', f.file), path.join(dir, 'fonts', f.file));
+  await writeFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;
 }

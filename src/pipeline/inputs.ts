@@ -62,7 +62,25 @@ export interface OutputSettings {
  * previous build's, nothing of the kit needs to be read further.
  */
 export function rawKitKey(kitDir: string, settings: OutputSettings): string {
-  return hash({ theme: themeKey(), files: hashFiles(kitDir), settings });
+  return hash({ theme: themeKey(), files: hashFiles(kitDir), settings, shared: sharedKey(path.dirname(kitDir)) });
+}
+
+/**
+ * What every kit's outputs share from the sheets folder: each kit's kit.yml (the back covers present the whole
+ * collection) and the files beside the kits (themes.yml, read by the download page).
+ */
+function sharedKey(sheetsDir: string): string {
+  const h = createHash('sha256');
+  for (const entry of readdirSync(sheetsDir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    const file = entry.isDirectory() ? path.join(sheetsDir, entry.name, 'kit.yml') : entry.isFile() ? path.join(sheetsDir, entry.name) : undefined;
+    if (!file) continue;
+    try {
+      h.update(path.relative(sheetsDir, file)).update('\0').update(readFileSync(file)).update('\0');
+    } catch {
+      // A folder without kit.yml is not a kit.
+    }
+  }
+  return h.digest('hex');
 }
 
 /** The kit settings a fiche shows in print. */
@@ -83,10 +101,15 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
     text: fiche.source.text,
     images: fiche.images.map((img) => [img.src, sha256(readFileSync(img.absPath))]),
     refs,
+    // A fiche that places the competences diagram prints it.
+    competences: fiche.diagrams.length > 0 ? (kit.competences ?? null) : null,
   });
 }
 
-/** Key of a kit's booklet: the whole kit config, every included fiche's key, and the changelog page. */
-export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings): string {
-  return hash({ theme: themeKey(), config: kit.config, fiches: ficheKeys, changelog: settings.changelog ?? null });
+/**
+ * Key of a kit's booklet: the whole kit config, its competences diagram, every included fiche's key, the
+ * changelog page, and the collection its back cover presents.
+ */
+export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings, collection: unknown[] = []): string {
+  return hash({ theme: themeKey(), config: kit.config, competences: kit.competences ?? null, fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
 }

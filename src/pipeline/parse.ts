@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Root as MdastRoot } from 'mdast';
 import rehypeStringify from 'rehype-stringify';
@@ -12,12 +13,19 @@ import { ficheSchema, kitSchema, sourcePath, type FicheMeta, type KitConfig } fr
 import { positionOf, validateYaml } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
 import type { KitSource, Place, SourceFile } from '../model.js';
+import { iconExists } from '../design/icons.js';
+import remarkBoxFences from '../plugins/remark-box-fences.js';
 import remarkBoxes from '../plugins/remark-boxes.js';
+import remarkCharts from '../plugins/remark-charts.js';
+import remarkDiagrams from '../plugins/remark-diagrams.js';
 import remarkFicheRefs from '../plugins/remark-fiche-refs.js';
 import remarkImages from '../plugins/remark-images.js';
+import remarkLiteralMarkup from '../plugins/remark-literal-markup.js';
+import remarkKeyFigures from '../plugins/remark-key-figures.js';
 import remarkStructure from '../plugins/remark-structure.js';
 import rehypeFigures from '../plugins/rehype-figures.js';
 import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
+import rehypeKeyFigures from '../plugins/rehype-key-figures.js';
 import rehypeScopeIds from '../plugins/rehype-scope-ids.js';
 import rehypeTypography from '../plugins/rehype-typography.js';
 
@@ -28,8 +36,13 @@ export function createProcessor() {
     .use(remarkFrontmatter, ['yaml'])
     .use(remarkGfm)
     .use(remarkDirective)
+    .use(remarkBoxFences)
+    .use(remarkLiteralMarkup)
     .use(remarkStructure)
+    .use(remarkKeyFigures)
+    .use(remarkCharts)
     .use(remarkBoxes)
+    .use(remarkDiagrams)
     .use(remarkFicheRefs)
     .use(remarkImages)
     .use(remarkRehype, {
@@ -40,6 +53,7 @@ export function createProcessor() {
       footnoteBackContent: '↑',
     })
     .use(rehypeFigures)
+    .use(rehypeKeyFigures)
     .use(rehypeTypography)
     .use(rehypeHyphenate)
     .use(rehypeScopeIds)
@@ -98,7 +112,26 @@ export function parseKitConfig(source: KitSource): { config?: KitConfig; diagnos
       });
     }
     seen.add(part.id);
+    if (part.pictogram !== undefined && !iconExists(part.pictogram)) {
+      diagnostics.push({
+        file: source.config.path,
+        ...positionOf(result, sourcePath(`parts.${i}.pictogram`), 1),
+        severity: 'erreur',
+        message: `pictogramme « ${part.pictogram} » inconnu : le nom d'une icône Lucide est attendu (ex. « wheat », « bus », « key-round » ; liste sur lucide.dev/icons)`,
+        rule: 'kit-schema',
+      });
+    }
   });
+  const logo = result.value.logo;
+  if (logo !== undefined && !existsSync(path.join(source.dir, logo))) {
+    diagnostics.push({
+      file: source.config.path,
+      ...positionOf(result, sourcePath('logo'), 1),
+      severity: 'erreur',
+      message: `logo « ${logo} » introuvable : le fichier ${path.join(path.relative(process.cwd(), source.dir) || '.', logo)} est attendu`,
+      rule: 'kit-schema',
+    });
+  }
   return { config: result.value, diagnostics };
 }
 
@@ -149,5 +182,7 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
     });
   }
   file.data.ficheNumber = result.value.number;
+  // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
+  file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
   return { fiche: { source, name, meta: result.value, placeOf, file, tree }, diagnostics };
 }

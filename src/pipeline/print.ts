@@ -92,7 +92,9 @@ export async function printPdf(browser: Browser, doc: RenderedDoc, options: Prin
   } catch (error) {
     if (error instanceof PrintError) throw error;
     throwIfAborted(options.signal);
-    throw new PrintError(`impression de « ${doc.title} » impossible : ${(error as Error).message.split('\n')[0]}`, { cause: error });
+    // Puppeteer's message is English: kept as the cause, shown with --debug.
+    const why = (error as Error)?.name === 'TimeoutError' ? 'le navigateur n’a pas répondu à temps' : 'le navigateur s’est arrêté ou a refusé la page';
+    throw new PrintError(`impression de « ${doc.title} » impossible : ${why} ; un navigateur qui répond est attendu (--debug donne le détail)`, { cause: error });
   } finally {
     await page.close().catch(() => undefined);
   }

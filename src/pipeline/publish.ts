@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
+import { cp, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
+import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
+import { UsageError } from '../errors.js';
 
 /** A file the build produced, relative to dist/. */
 export interface OutputFile {
@@ -35,6 +37,8 @@ export interface ManifestFiche extends ManifestFile {
   summary: string;
   updated: string;
   published?: string;
+  /** The themes of the download page's filter the fiche belongs to (sheets/themes.yml). */
+  themes?: string[];
   /** One hash per section of the text, so that a later edition can name what changed. */
   sections?: { title: string; hash: string }[];
 }
@@ -47,6 +51,11 @@ export interface ManifestKit {
   edition: { number: number; date: string };
   level: string;
   accent: string;
+  /** The publisher, and its logo copied into the kit's folder of dist/ (kit.yml `logo`). */
+  publisher?: string;
+  logo?: string;
+  /** The kit's parts in order, to group its fiches on the download page. */
+  parts?: { id: string; title: string; pictogram?: string }[];
   booklet: ManifestFile;
   fiches: ManifestFiche[];
   /** Small picture of the cover, for the download page. */
@@ -59,6 +68,8 @@ export interface ManifestKit {
   changes?: import('../changelog.js').KitChanges;
   /** The print-shop version of the booklet (`--print`): bleed and crop marks, and the same as PDF/X-1a. */
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
+  /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
+  leftOut?: import('../build-events.js').LeftOut[];
 }
 
 /** `dist/manifest.json`: the contract later stages and external checks read. */
@@ -69,6 +80,8 @@ export interface Manifest {
   zip?: ManifestZip;
   /** The previous edition the changes are measured against. */
   changelog?: string;
+  /** The themes of the download page's filter. */
+  themes?: { id: string; title: string; pictogram: string }[];
 }
 
 /** The sha256 of some bytes, in hex. */
@@ -83,6 +96,65 @@ export async function readManifest(outDir: string): Promise<Manifest | undefined
   } catch {
     return undefined;
   }
+}
+
+const inside = (dir: string, parent: string) => dir === parent || dir.startsWith(parent.endsWith(path.sep) ? parent : parent + path.sep);
+const shown = (dir: string) => {
+  const rel = path.relative(process.cwd(), dir);
+  return rel.startsWith('..') ? dir : rel || '.';
+};
+
+/**
+ * Refuses, before anything is written, an output folder that would replace sources: one that is, contains or lies
+ * inside the sheets folder, the templates or kitess's code; one that is or contains the project's folder; an
+ * existing folder with files in it that is not a previous output of kitess (it has no manifest.json).
+ */
+export function assertSafeOutDir(outDir: string, sheetsDir: string): void {
+  const out = path.resolve(outDir);
+  const guarded: [string, string][] = [
+    [path.resolve(sheetsDir), 'le dossier des fiches'],
+    [TEMPLATES_DIR, 'le dossier des gabarits de kitess'],
+    [path.join(PROJECT_ROOT, 'src'), 'le dossier du code de kitess'],
+    [SOURCE_DIR, 'le dossier du code de kitess'],
+  ];
+  for (const [dir, what] of guarded) {
+    if (inside(out, dir) || inside(dir, out)) {
+      const relation = out === dir ? 'c’est' : inside(out, dir) ? 'il est dans' : 'il contient';
+      throw new UsageError(`dossier de sortie « ${shown(out)} » refusé : ${relation} ${what} (${shown(dir)}), que la construction remplacerait ; un dossier à part est attendu (ex. --out dist)`);
+    }
+  }
+  for (const [dir, what] of [[PROJECT_ROOT, 'le dossier du projet'], [path.dirname(path.resolve(sheetsDir)), 'le dossier du projet']] as const) {
+    if (inside(dir, out)) {
+      throw new UsageError(`dossier de sortie « ${shown(out)} » refusé : ${out === dir ? 'c’est' : 'il contient'} ${what} (${shown(dir)}) ; un sous-dossier à part est attendu (ex. --out dist)`);
+    }
+  }
+  // The nearest folder that exists must be one kitess may write in.
+  let existing = out;
+  while (!existsSync(existing) && path.dirname(existing) !== existing) existing = path.dirname(existing);
+  if (!statSync(existing).isDirectory()) throw new UsageError(`« ${shown(existing)} » n'est pas un dossier : un dossier de sortie est attendu (--out « ${shown(out)} »)`);
+  try {
+    accessSync(existing, constants.W_OK);
+  } catch {
+    throw new UsageError(`dossier « ${shown(existing)} » en lecture seule pour kitess : un dossier de sortie où écrire est attendu (--out « ${shown(out)} »)`);
+  }
+  if (existsSync(out)) {
+    if (readdirSync(out).length > 0 && !existsSync(path.join(out, 'manifest.json'))) {
+      throw new UsageError(`dossier de sortie « ${shown(out)} » refusé : il contient déjà des fichiers et aucune construction de kitess (pas de manifest.json) ; un dossier vide ou nouveau est attendu`);
+    }
+  }
+}
+
+/** The files the manifest says a kit's build wrote, relative to the output folder. */
+function kitFiles(kit: ManifestKit): string[] {
+  return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path].filter((f): f is string => !!f);
+}
+
+/** Removes the folders under `dir` (not `dir` itself) that are left empty. */
+async function removeEmptyFolders(dir: string, root = dir): Promise<void> {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await removeEmptyFolders(path.join(dir, entry.name), root);
+  }
+  if (dir !== root && (await readdir(dir)).length === 0) await rmdir(dir);
 }
 
 /**
@@ -105,7 +177,13 @@ export async function publish(
   try {
     if (existsSync(outDir)) {
       await cp(outDir, tmp, { recursive: true });
-      for (const kit of rebuiltKits) await rm(path.join(tmp, kit), { recursive: true, force: true });
+      // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
+      // longer asked for); files kitess did not write, such as the A5 booklet of `kitess impose`, are kept.
+      const previous = await readManifest(outDir);
+      for (const kit of previous?.kits.filter((k) => rebuiltKits.includes(k.id)) ?? []) {
+        for (const file of kitFiles(kit)) await rm(path.join(tmp, file), { force: true });
+        if (existsSync(path.join(tmp, kit.id))) await removeEmptyFolders(path.join(tmp, kit.id), tmp);
+      }
     } else {
       await mkdir(tmp, { recursive: true });
     }

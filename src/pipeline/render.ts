@@ -10,6 +10,11 @@ import { qrDataUri } from '../text/qrcode.js';
 import type { KitChanges } from '../changelog.js';
 import { FONT_STYLESHEETS } from '../assets.js';
 import rehypeNowrapSpaces from '../plugins/rehype-nowrap-spaces.js';
+import { competencesFigure } from '../design/competences.js';
+import { backCover, frontCover, type KitSummary } from '../design/cover.js';
+import { icon, partIcon } from '../design/icons.js';
+import { bookletParts, partOpener } from '../design/opener.js';
+import { COLUMN_WIDTH } from '../plugins/remark-charts.js';
 
 /** The origin under which the printer serves a document and its files; nothing else is reachable. */
 export const DOC_ORIGIN = 'https://kitess.invalid';
@@ -43,8 +48,12 @@ const CSP = [
   "script-src 'none'",
 ].join('; ');
 
+function partOf(kit: Kit, fiche: Fiche) {
+  return kit.config.parts.find((p) => p.id === fiche.meta.part);
+}
+
 function partTitle(kit: Kit, fiche: Fiche): string {
-  return kit.config.parts.find((p) => p.id === fiche.meta.part)?.title ?? '';
+  return partOf(kit, fiche)?.title ?? '';
 }
 
 /** The PDF file name of a fiche, relative to its kit's `fiches/` folder. */
@@ -64,6 +73,7 @@ function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, cont
           h('title', title),
           ...FONT_STYLESHEETS.map((href) => h('link', { rel: 'stylesheet', href })),
           h('link', { rel: 'stylesheet', href: '/templates/kitess.css' }),
+          h('link', { rel: 'stylesheet', href: '/templates/design.css' }),
           ...(variant.bleed ? [h('link', { rel: 'stylesheet', href: '/templates/print-bleed.css' })] : []),
           h('style', `:root { --accent: ${kit.config.accent}; }\n${pageCss}`),
         ]),
@@ -83,8 +93,13 @@ export function plainSpaces(text: string): string {
 /** Fills `:fiche[N]` placeholders: a link to the fiche's page in the booklet, or to its own PDF. */
 function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: StartPages): Root {
   const tree = structuredClone(body);
-  visit(tree, 'element', (node: Element) => {
+  visit(tree, 'element', (node: Element, index, parent) => {
     const cls = node.properties.className;
+    if (Array.isArray(cls) && cls.includes('schema-competences') && parent && index !== undefined) {
+      // `::schema-competences`: the kit's diagram (a kit without one was refused when it was read).
+      if (kit.competences) parent.children[index] = competencesFigure(kit.competences, kit.config.accent, COLUMN_WIDTH);
+      return;
+    }
     if (!Array.isArray(cls) || !cls.includes('fiche-ref')) return;
     const number = Number(node.properties.dataFiche);
     const target = kit.fiches.find((f) => f.number === number);
@@ -126,7 +141,12 @@ function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts
     [
       h('header.fiche-header', [
         h('div.fiche-heading', [
-          h('p.fiche-kicker', [h('span.fiche-number', `Fiche n°\u00A0${fiche.number}`), ' · ', frenchTypography(partTitle(kit, fiche))]),
+          h('p.fiche-kicker', [
+            icon(partIcon(partOf(kit, fiche) ?? { id: fiche.meta.part }), 'fiche-picto'),
+            h('span.fiche-number', `Fiche n°\u00A0${fiche.number}`),
+            ' · ',
+            frenchTypography(partTitle(kit, fiche)),
+          ]),
           h('h1.fiche-title', frenchTypography(fiche.meta.title)),
           h('p.fiche-summary', frenchTypography(fiche.meta.summary)),
         ]),
@@ -204,8 +224,11 @@ function newsSection(changes: KitChanges): Element {
   return h('section.news', [h('h2', 'Nouveautés de cette édition'), ...groups]);
 }
 
-/** The HTML of a kit's booklet: cover, édito, contents with start pages, every fiche, back cover. */
-export function renderBooklet(kit: Kit, starts: StartPages, extras: { changes?: KitChanges } & PrintVariant = {}): RenderedDoc {
+/**
+ * The HTML of a kit's booklet: cover, édito, contents with start pages, then each part — its opener page and its
+ * fiches — and the back cover presenting the collection.
+ */
+export function renderBooklet(kit: Kit, starts: StartPages, extras: { changes?: KitChanges; collection?: KitSummary[] } & PrintVariant = {}): RenderedDoc {
   const c = kit.config;
   const edition = editionLabel(c.edition);
   const fichePages = kit.fiches
@@ -225,23 +248,24 @@ ${fichePages}`;
     .map((part) => ({ part, fiches: kit.fiches.filter((f) => f.meta.part === part.id) }))
     .filter((g) => g.fiches.length > 0)
     .map((g) => h('section.toc-part', [h('h3', frenchTypography(g.part.title)), h('ol.toc-list', g.fiches.map((f) => tocEntry(f, starts.get(f.number))))]));
-  const content: ElementContent[] = [
-    h('section.cover', [
-      h('p.cover-publisher', frenchTypography(c.publisher)),
-      h('div.cover-main', [h('h1.cover-title', c.title), h('p.cover-subtitle', frenchTypography(c.subtitle))]),
-      h('p.cover-edition', edition),
+  // Each part opens on a page of its own; with --recto, the blank page that puts a part's first fiche on a
+  // right-hand page goes before the part's opener, so that the opener faces the fiche.
+  const blank = () => h('div.blank-page', { ariaHidden: 'true' });
+  const body = bookletParts(kit).flatMap((group) =>
+    group.fiches.flatMap((f, i) => [
+      ...(extras.blanks?.has(f.number) && i === 0 ? [blank()] : []),
+      ...(i === 0 ? [partOpener(kit, group, starts)] : []),
+      ...(extras.blanks?.has(f.number) && i > 0 ? [blank()] : []),
+      ficheArticle(kit, f, 'booklet', starts),
     ]),
+  );
+  const content: ElementContent[] = [
+    frontCover(kit),
     h('section.edito', [h('h2', 'Édito'), ...paragraphs(c.edito)]),
     ...(extras.changes ? [newsSection(extras.changes)] : []),
     h('nav.toc', { ariaLabel: 'Sommaire' }, [h('h2', 'Sommaire'), ...toc]),
-    ...kit.fiches.flatMap((f) => [...(extras.blanks?.has(f.number) ? [h('div.blank-page', { ariaHidden: 'true' })] : []), ficheArticle(kit, f, 'booklet', starts)]),
-    h('section.back-cover', [
-      h('p.back-title', c.title),
-      h('p', frenchTypography(c.subtitle)),
-      h('p', frenchTypography(`${c.publisher}`)),
-      h('p', edition),
-      h('p', ['Chaque fiche est aussi publiée seule : ', h('a', { href: c.baseUrl }, c.baseUrl)]),
-    ]),
+    ...body,
+    backCover(kit, extras.collection ?? []),
   ];
   const title = `${c.title} – ${c.subtitle}`;
   return {

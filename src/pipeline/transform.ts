@@ -2,6 +2,7 @@ import type { Root as HastRoot } from 'hast';
 import type { KitConfig } from '../config/schema.js';
 import type { Diagnostic } from '../errors.js';
 import type { Fiche, FicheRef, Kit, KitSource } from '../model.js';
+import { frenchDate } from '../text/format.js';
 import { fileDiagnostics, type ParsedFiche, type Processor } from './parse.js';
 
 /** Runs the Markdown transforms of one fiche and returns its HTML tree and references. */
@@ -16,6 +17,8 @@ export async function transformFiche(processor: Processor, parsed: ParsedFiche):
     body,
     refs: parsed.file.data.ficheRefs ?? [],
     images: parsed.file.data.images ?? [],
+    diagrams: parsed.file.data.diagrams ?? [],
+    keyFigures: parsed.file.data.keyFigures ?? [],
   };
   return { fiche, diagnostics: fileDiagnostics(parsed.file, parsed.source.path) };
 }
@@ -69,12 +72,28 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
       });
     }
   }
+  diagnostics.push(...checkContentsOrder(config, fiches));
+  const editionYear = Number(config.edition.date.slice(0, 4));
+  for (const fiche of fiches) {
+    for (const figure of fiche.keyFigures) {
+      if (figure.year === undefined || editionYear - figure.year <= config.figureAge) continue;
+      diagnostics.push({
+        file: fiche.source.path,
+        line: figure.line,
+        column: figure.column,
+        severity: 'avertissement',
+        message: `chiffre clé « ${figure.text} » de ${figure.year}, plus de ${config.figureAge} ans avant l'édition du ${frenchDate(config.edition.date)} : un chiffre plus récent est attendu, ou ce chiffre daté dans le texte hors de l'encadré`,
+        rule: 'chiffre-ancien',
+      });
+    }
+  }
   for (const fiche of fiches) {
     if (fiche.meta.sources.length === 0) {
       diagnostics.push({ file: fiche.source.path, ...fiche.placeOf('sources'), severity: 'erreur', message: 'aucune source : au moins une référence est attendue', rule: 'sources-vides' });
     }
     fiche.meta.sources.forEach((s, i) => {
-      if (s.url && !s.url.startsWith('https://')) {
+      // `http-seulement: oui`: an archived page with no https version, accepted once in the fiche.
+      if (s.url && !s.url.startsWith('https://') && !s.httpOnly) {
         diagnostics.push({
           file: fiche.source.path,
           ...fiche.placeOf(`sources.${i}.url`),
@@ -88,9 +107,34 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
   return diagnostics;
 }
 
+/** The fiches in the booklet's order: by part, in kit.yml's order, then by number. */
+function contentsOrder(config: KitConfig, fiches: Fiche[]): Fiche[] {
+  const order = new Map(config.parts.map((p, i) => [p.id, i]));
+  return [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
+}
+
+/** Warns where the contents would list a fiche after one with a higher number (its part comes later in kit.yml). */
+function checkContentsOrder(config: KitConfig, fiches: Fiche[]): Diagnostic[] {
+  const parts = new Set(config.parts.map((p) => p.id));
+  const diagnostics: Diagnostic[] = [];
+  let highest: Fiche | undefined;
+  for (const fiche of contentsOrder(config, fiches.filter((f) => parts.has(f.meta.part)))) {
+    if (highest && fiche.number < highest.number) {
+      diagnostics.push({
+        file: fiche.source.path,
+        ...fiche.placeOf('part'),
+        severity: 'avertissement',
+        message:
+          `fiche ${fiche.number} listée après la fiche ${highest.number} dans le sommaire, sa partie « ${fiche.meta.part} » venant après « ${highest.meta.part} » dans kit.yml : ` +
+          'des numéros croissants sont attendus (changez la partie ou renumérotez)',
+        rule: 'ordre-sommaire',
+      });
+    } else highest = fiche;
+  }
+  return diagnostics;
+}
+
 /** Assembles a kit from its config and fiches, sorted by part order then number. */
 export function makeKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Kit {
-  const order = new Map(config.parts.map((p, i) => [p.id, i]));
-  const sorted = [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
-  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: sorted };
+  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: contentsOrder(config, fiches) };
 }

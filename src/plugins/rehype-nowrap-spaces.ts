@@ -11,7 +11,7 @@ export default function rehypeNowrapSpaces() {
     const edits: { parent: Element | Root; node: Text }[] = [];
     visitParents(tree, 'text', (node, ancestors) => {
       if (!node.value.includes('\u202F')) return;
-      if (ancestors.some((a) => a.type === 'element' && ['head', 'style', 'title', 'script'].includes(a.tagName))) return;
+      if (ancestors.some((a) => a.type === 'element' && ['head', 'style', 'title', 'script', 'svg'].includes(a.tagName))) return;
       edits.push({ parent: ancestors[ancestors.length - 1] as Element | Root, node });
     });
     for (const { parent, node } of edits) {

@@ -2,7 +2,8 @@ import type { Element, Root } from 'hast';
 import { visitParents } from 'unist-util-visit-parents';
 import { frenchTypography } from '../text/typography.js';
 
-const SKIP = new Set(['code', 'pre', 'kbd', 'samp', 'script', 'style']);
+// Drawings set their own text (see design/svg.ts).
+const SKIP = new Set(['code', 'pre', 'kbd', 'samp', 'script', 'style', 'svg']);
 
 /** Applies French typography to every text node, never inside code or to URLs. */
 export default function rehypeTypography() {

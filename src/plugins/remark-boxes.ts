@@ -3,7 +3,7 @@ import type { ContainerDirective, TextDirective } from 'mdast-util-directive';
 import { toString } from 'mdast-util-to-string';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
-import { BOXES, INLINE_DIRECTIVES } from '../boxes.js';
+import { BOXES, INLINE_DIRECTIVES, LEAF_DIRECTIVES, suggestBox } from '../boxes.js';
 import { diagnose } from './diagnose.js';
 
 const BOX_NAMES = Object.keys(BOXES).map((n) => `« ${n} »`).join(', ');
@@ -49,6 +49,7 @@ export default function remarkBoxes() {
     visit(tree, (node, index, parent) => {
       if (node.type === 'heading') depth = node.depth;
       if (node.type === 'leafDirective') {
+        if (Object.hasOwn(LEAF_DIRECTIVES, node.name)) return;
         diagnose(file, node, `directive « ::${node.name} » inattendue : un encadré s'ouvre par « ::: » (${BOX_NAMES})`, 'encadre-inconnu');
         return;
       }
@@ -62,20 +63,25 @@ export default function remarkBoxes() {
       const box = node as ContainerDirective;
       const kind = BOXES[box.name];
       if (!kind) {
-        diagnose(file, box, `encadré « ${box.name} » inconnu : encadrés admis ${BOX_NAMES}`, 'encadre-inconnu');
+        const meant = suggestBox(box.name);
+        const hint = meant ? `vouliez-vous dire « ${meant} » ? (encadrés admis ${BOX_NAMES})` : `encadrés admis ${BOX_NAMES}`;
+        diagnose(file, box, `encadré « ${box.name} » inconnu : ${hint}`, 'encadre-inconnu');
         return;
       }
       // Boxes do not nest: a box inside another means the first one was not closed before the second opened.
       const inner = box.children.find((c) => c.type === 'containerDirective');
-      // A closed box ends after its closing fence; an unclosed one ends where its last child (or the file) ends.
-      const end = box.position?.end.offset;
-      const last = box.children[box.children.length - 1]?.position?.end.offset;
+      // (A box inside an unclosed one is not reported again.)
+      // A closed box's source ends with a closing fence of at least as many colons as its opening one; an unclosed
+      // box runs to the end of the file (a trailing newline or blank lines included).
       const start = box.position?.start.offset;
+      const end = box.position?.end.offset;
+      const text = start !== undefined && end !== undefined ? String(file.value).slice(start, end).trimEnd() : '';
+      const colons = /^:+/.exec(text)?.[0].length ?? 3;
       if (inner) {
         const line = inner.position?.start.line;
         diagnose(file, box, `encadré « ${box.name} » non fermé avant l'encadré « ${(inner as ContainerDirective).name} »${line ? ` (ligne ${line})` : ''} : une ligne « ::: » est attendue à sa fin`, 'encadre-non-ferme');
-      } else if (last !== undefined ? end === last : start !== undefined && end !== undefined && !/\n[ \t]*:{3,}[ \t]*$/.test(String(file.value).slice(start, end))) {
-        diagnose(file, box, `encadré « ${box.name} » jamais fermé : une ligne « ::: » est attendue à sa fin (sinon il avale la suite de la fiche)`, 'encadre-non-ferme');
+      } else if (parent?.type !== 'containerDirective' && !new RegExp(`\\n[ \\t>]*:{${colons},}$`).test(text)) {
+        diagnose(file, box, `encadré « ${box.name} » jamais fermé : une ligne « ${':'.repeat(colons)} » est attendue à sa fin (sinon il avale la suite de la fiche)`, 'encadre-non-ferme');
       }
       const label = isLabel(box.children[0]) ? (box.children[0] as Paragraph) : undefined;
       const content = label ? box.children.slice(1) : box.children;

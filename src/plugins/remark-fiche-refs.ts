@@ -18,6 +18,9 @@ export default function remarkFicheRefs() {
         return;
       }
       const number = Number(label);
+      if (number === file.data.ficheNumber) {
+        diagnose(file, node, `renvoi « :fiche[${label}] » vers la fiche elle-même : un renvoi vers une autre fiche du kit est attendu`, 'renvoi-vers-soi', 'avertissement');
+      }
       refs.push({ number, line: start.line, column: start.column });
       node.children = [];
       node.data = { hName: 'a', hProperties: { className: ['fiche-ref'], dataFiche: number } };

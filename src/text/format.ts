@@ -1,9 +1,9 @@
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthFormat = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
-/** `2026-11-20` → `20 novembre 2026`. */
+/** `2026-11-20` → `20 novembre 2026`; the first of the month is written `1er`. */
 export function frenchDate(iso: string): string {
-  return dateFormat.format(new Date(`${iso}T00:00:00Z`));
+  return dateFormat.format(new Date(`${iso}T00:00:00Z`)).replace(/^1 /, '1er ');
 }
 
 /** `2026-12-01` → `décembre 2026`. */

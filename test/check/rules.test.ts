@@ -24,14 +24,38 @@ const CASES: Case[] = [
   {
     rule: 'yaml-syntaxe',
     severity: 'erreur',
-    at: [['essai/kit.yml', 3, 13], ['essai/01-essai.md', 3, 8]],
-    says: /^deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets/,
+    // One error per file, at the mistake, with its usual cause (issue 13): a colon in a value, an apostrophe inside
+    // single quotes, a quote never closed, a list item without « - », a misaligned field, a tab, a key twice in
+    // one item, an alias (a bomb of nested aliases must not be expanded).
+    at: [
+      ['essai/kit.yml', 3, 13],
+      ['essai/01-essai.md', 3, 8],
+      ['essai/02-apostrophe.md', 3, 10],
+      ['essai/03-guillemet.md', 3, 8],
+      ['essai/04-tiret.md', 10, 3],
+      ['essai/05-indentation.md', 9, 4],
+      ['essai/06-tabulation.md', 8, 1],
+      ['essai/07-double.md', 10, 5],
+      ['alias/kit.yml', 17, 26],
+    ],
+    says: new RegExp(
+      [
+        '^deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets',
+        `^apostrophe dans un texte entre apostrophes, le texte s'arrête là : mettez-le entre guillemets droits, "L'ESS en pratique", ou écrivez l'apostrophe typographique « ’ »$`,
+        '^guillemet « " » ouvert et jamais fermé : un « " » est attendu à la fin du texte, sur la même ligne$',
+        '^élément de liste sans « - » : chaque élément commence par « - » aligné sur celui du dessus, « - titre: Avise » est attendu$',
+        '^indentation inattendue : « adresse » commence en colonne 4 et « titre » au-dessus en colonne 5, des champs alignés sont attendus',
+        "^tabulation dans l'indentation : des espaces sont attendus",
+        '^champ « titre » en double dans le même élément de liste : pour un nouvel élément, « - titre: Avise » est attendu$',
+        '^alias YAML « \\*a » : la valeur écrite en entier est attendue',
+      ].join('|'),
+    ),
   },
   {
     rule: 'kit-schema',
     severity: 'erreur',
-    at: [['essai/kit.yml', 9, 10], ['autre/kit.yml', 1, 14], ['autre/kit.yml', 16, 18]],
-    says: /« couleur » vaut le texte « vert » : une couleur au format #rrvvbb est attendue|identifiant « autre-kit » différent du dossier : « autre » est attendu|partie « cles » déclarée deux fois/,
+    at: [['essai/kit.yml', 9, 10], ['autre/kit.yml', 1, 14], ['autre/kit.yml', 16, 18], ['couleur/kit.yml', 9, 10]],
+    says: /« couleur » vaut le texte « vert » : une couleur au format #rrvvbb est attendue|identifiant « autre-kit » différent du dossier : « autre » est attendu|partie « cles » déclarée deux fois|^« couleur » vide, « #2f7d4f » est lu comme un commentaire : mettez la couleur entre guillemets, couleur: "#2f7d4f"$/,
   },
   { rule: 'fiche-schema', severity: 'erreur', at: [['essai/01-essai.md', 6, 14]], says: /^« mise-a-jour » vaut le texte « 10\/02\/2026 » : une date au format AAAA-MM-JJ est attendue$/ },
   { rule: 'en-tete-manquant', severity: 'erreur', at: [['essai/02-sans-en-tete.md', 1, 1]], says: /^en-tête YAML manquant : la fiche doit commencer par « --- »/ },
@@ -44,8 +68,9 @@ const CASES: Case[] = [
   {
     rule: 'encadre-inconnu',
     severity: 'erreur',
-    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 18, 1]],
-    says: /^(encadré « encart » inconnu : encadrés admis « chiffres-cles »|directive « ::a-retenir » inattendue : un encadré s'ouvre par « ::: »)/,
+    // Names almost right get the one meant (issue 13).
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 18, 1], ['essai/02-suggestions.md', 14, 1], ['essai/02-suggestions.md', 18, 1]],
+    says: /^(encadré « encart » inconnu : encadrés admis « chiffres-cles »|directive « ::a-retenir » inattendue : un encadré s'ouvre par « ::: »|encadré « A-retenir » inconnu : vouliez-vous dire « a-retenir » \?|encadré « chiffres-clés » inconnu : vouliez-vous dire « chiffres-cles » \?)/,
   },
   { rule: 'directive-inconnue', severity: 'erreur', at: [['essai/01-essai.md', 14, 15]], says: /^directive « :annexe » inconnue : seule « :fiche\[N\] » est admise dans le texte$/ },
   {
@@ -54,9 +79,51 @@ const CASES: Case[] = [
     at: [['essai/01-essai.md', 16, 1], ['essai/01-essai.md', 19, 1]],
     says: /^encadré « (a-retenir|exemple) » vide : du contenu est attendu avant « ::: »$/,
   },
-  { rule: 'encadre-non-ferme', severity: 'erreur', at: [['essai/01-essai.md', 16, 1]], says: /^encadré « a-retenir » non fermé avant l'encadré « exemple » \(ligne 23\) : une ligne « ::: » est attendue à sa fin$/ },
+  {
+    rule: 'encadre-non-ferme',
+    severity: 'erreur',
+    // Before another box, and at the end of a file that ends with a newline (issue 13).
+    at: [['essai/01-essai.md', 16, 1], ['essai/02-fin.md', 14, 1]],
+    says: /^(encadré « a-retenir » non fermé avant l'encadré « exemple » \(ligne 23\) : une ligne « ::: » est attendue à sa fin|encadré « a-retenir » jamais fermé : une ligne « ::: » est attendue à sa fin \(sinon il avale la suite de la fiche\))$/,
+  },
+  {
+    rule: 'encadre-mal-ecrit',
+    severity: 'erreur',
+    // `::: chiffres-cles`, `:::A retenir`, `:::exemple Lille (Nord)`, a lone `::::`, « ::: » inside a line (issue 13).
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 18, 1], ['essai/01-essai.md', 22, 1], ['essai/01-essai.md', 30, 1], ['essai/01-essai.md', 32, 10]],
+    says: new RegExp(
+      [
+        '^encadré mal ouvert « ::: chiffres-cles » : vouliez-vous dire « :::chiffres-cles » \\? \\(sans espace après « ::: »\\)$',
+        '^encadré mal ouvert « :::A retenir » : vouliez-vous dire « :::a-retenir » \\?',
+        '^encadré mal ouvert « :::exemple Lille \\(Nord\\) » : vouliez-vous dire « :::exemple\\[Lille \\(Nord\\)\\] » \\? \\(l\'intitulé entre crochets\\)$',
+        '^ligne « :::: » sans encadré ouvert : un encadré s\'ouvre par une ligne « :::nom »',
+        '^« ::: » au milieu d\'une ligne : un encadré s\'ouvre en début de ligne',
+      ].join('|'),
+    ),
+  },
   { rule: 'encadre-sans-intitule', severity: 'erreur', at: [['essai/01-essai.md', 14, 1]], says: /^encadré « exemple » sans intitulé : la collectivité, ex\. « :::exemple\[/ },
   { rule: 'titre-niveau-1', severity: 'erreur', at: [['essai/01-essai.md', 12, 1]], says: /^titre de niveau « # » dans le corps : le titre vient de l'en-tête/ },
+  {
+    rule: 'chiffre-sans-annee',
+    severity: 'erreur',
+    // No parenthesis at all; a parenthesis without a year. A rule of law « en vigueur » needs no year.
+    at: [['essai/01-essai.md', 17, 1], ['essai/01-essai.md', 18, 1]],
+    says: /^chiffre clé « .+ » sans année : l'année des données est attendue entre parenthèses à la fin, ex\. « \(2024\) »/,
+  },
+  {
+    rule: 'chiffre-ancien',
+    severity: 'avertissement',
+    // Edition 1 March 2026, 4 years by default: 2021 and 2019 warn, 2022-2023 does not; a kit set to 6 years accepts 2021.
+    at: [['essai/01-essai.md', 17, 1], ['essai/01-essai.md', 19, 1]],
+    says: /^chiffre clé « .+ » de (2021|2019), plus de 4 ans avant l'édition du 1er mars 2026 : un chiffre plus récent est attendu/,
+  },
+  {
+    rule: 'chiffres-sans-source',
+    severity: 'erreur',
+    // A « Source : » line without an address, and no source line at all.
+    at: [['essai/01-essai.md', 16, 1], ['essai/01-essai.md', 22, 1]],
+    says: /^encadré « chiffres-cles » sans source avec adresse : un paragraphe « Sources : » avec au moins un lien/,
+  },
   { rule: 'titre-saute', severity: 'erreur', at: [['essai/01-essai.md', 16, 1]], says: /^niveau de titre sauté : « #### » après « ## », « ### » est attendu$/ },
   {
     rule: 'lien-non-https',
@@ -81,7 +148,55 @@ const CASES: Case[] = [
     at: [['essai/01-essai.md', 14, 26], ['essai/01-essai.md', 16, 1]],
     says: /^image « (carte\.svg|taux-100%\.svg) » introuvable : le fichier .*essai\/(carte\.svg|taux-100%\.svg) est attendu$/,
   },
+  {
+    rule: 'encodage',
+    severity: 'erreur',
+    // A fiche saved in Windows-1252 and a kit.yml in Latin-1: at the first byte that is not UTF-8 (issue 13).
+    at: [['essai/01-essai.md', 14, 9], ['autre/kit.yml', 8, 11]],
+    says: /^fichier non enregistré en UTF-8 : le « é » de « (coopératives|Réseau) » est l'octet 0xE9 de Latin-1 \(et \d autres? plus loin\), UTF-8 est attendu ; enregistrez le fichier en UTF-8 .* ou lancez « kitess check --convertir-utf8 »$/,
+  },
+  {
+    rule: 'fichier-ignore',
+    severity: 'avertissement',
+    // Files beside the fiches that look meant as fiches but are left out of the PDFs (issue 13).
+    at: [['essai/24-logement.MD', 1, 1], ['essai/25-culture.txt', 1, 1], ['essai/26-sport.docx', 1, 1], ['essai/27-sante.markdown', 1, 1]],
+    says: /^fichier « (24-logement\.MD|25-culture\.txt|26-sport\.docx|27-sante\.markdown) » laissé de côté : (extension|document) « \.(MD|txt|docx|markdown) », .*« (24-logement|25-culture|26-sport|27-sante)\.md »\)$/,
+  },
+  {
+    rule: 'image-illisible',
+    severity: 'erreur',
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 16, 1]],
+    says: /^image « (Carte des lieux\.svg » non lue, nom de fichier avec des espaces : un nom sans espaces est attendu \(renommez le fichier, ex\. « carte-des-lieux\.svg »|!\[Carte des lieux\] \(carte-des-lieux\.svg\) » non lue, imprimée telle quelle : « !\[texte alternatif\]\(fichier\.svg\) » est attendu)/,
+  },
+  { rule: 'lien-illisible', severity: 'erreur', at: [['essai/01-essai.md', 14, 6]], says: /^lien « \[le guide\]\(https:\/\/www\.rtes\.fr\/guide des achats\.pdf\) » non lu, adresse avec des espaces : une adresse sans espaces est attendue/ },
+  { rule: 'lien-incomplet', severity: 'erreur', at: [['essai/01-essai.md', 14, 6]], says: /^lien « www\.rtes\.fr » incomplet : l’adresse « https:\/\/www\.rtes\.fr » est attendue$/ },
+  { rule: 'gras-non-ferme', severity: 'avertissement', at: [['essai/01-essai.md', 14, 5]], says: /^« \*\* » sans fermeture, imprimé tel quel : le gras s’écrit « \*\*texte\*\* »/ },
+  { rule: 'note-introuvable', severity: 'avertissement', at: [['essai/01-essai.md', 14, 27]], says: /^appel de note « \[\^1\] » sans note, imprimé tel quel : une ligne « \[\^1\]: texte de la note » est attendue$/ },
+  { rule: 'note-sans-appel', severity: 'avertissement', at: [['essai/01-essai.md', 17, 1]], says: /^note « \[\^2\] » jamais appelée, donc pas imprimée : un appel « \[\^2\] » est attendu dans le texte$/ },
+  { rule: 'renvoi-vers-soi', severity: 'avertissement', at: [['essai/01-essai.md', 14, 25]], says: /^renvoi « :fiche\[1\] » vers la fiche elle-même : un renvoi vers une autre fiche du kit est attendu$/ },
+  {
+    rule: 'ordre-sommaire',
+    severity: 'avertissement',
+    at: [['essai/01-fiche.md', 4, 9]],
+    says: /^fiche 1 listée après la fiche 2 dans le sommaire, sa partie « leviers » venant après « enjeux » dans kit\.yml : des numéros croissants sont attendus/,
+  },
+  {
+    rule: 'texte-indente',
+    severity: 'erreur',
+    // One error per indented block, however many lines it has, not one per line (issue 13); a sub-list is fine.
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 22, 1]],
+    says: /^texte indenté \((tabulation|quatre espaces) en début de ligne\) imprimé comme du code, en police à chasse fixe : un paragraphe qui commence en début de ligne est attendu$/,
+  },
   { rule: 'sources-vides', severity: 'erreur', at: [['essai/01-essai.md', 7, 10]], says: /^aucune source : au moins une référence est attendue$/ },
+  {
+    rule: 'graphique-illisible',
+    severity: 'erreur',
+    // A chart without its « Source : » paragraph (at the box), and a value that is not a number (at its cell).
+    at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 18, 8]],
+    says: /^(graphique sans source : un paragraphe « Source : … »|« 2,4 millions » n'est pas un nombre : un nombre est attendu dans la deuxième colonne)/,
+  },
+  { rule: 'schema-competences', severity: 'erreur', at: [['essai/competences.yml', 9, 14]], says: /^fiche 4 inexistante dans le kit : un numéro parmi 1 est attendu$/ },
+  { rule: 'themes', severity: 'erreur', at: [['themes.yml', 5, 20]], says: /^fiche « commande-publique » introuvable dans le kit « essai » : le nom d'un fichier de fiche sans son numéro/ },
 ];
 
 const sheets = (rule: string, variant: 'bad' | 'good') => path.join(FIXTURES, 'check', rule, variant, 'sheets');
@@ -152,7 +267,7 @@ describe('pages-hors-budget', () => {
         line: 7,
         column: 9,
         severity: 'erreur',
-        message: expect.stringMatching(/^fiche de \d+ pages imprimées : 1 au plus est attendue \(budget de la fiche\)$/),
+        message: expect.stringMatching(/^\d+ pages imprimées : 1 au plus est attendue \(\d+ pages? de trop, budget de la fiche\)$/),
         rule,
       },
       {
@@ -160,11 +275,17 @@ describe('pages-hors-budget', () => {
         line: 2,
         column: 9,
         severity: 'erreur',
-        message: expect.stringMatching(/^fiche de \d+ pages imprimées : 1 au plus est attendue \(budget du kit\)$/),
+        message: expect.stringMatching(/^\d+ pages imprimées : 1 au plus est attendue \(\d+ pages? de trop, budget du kit\)$/),
         rule,
       },
     ].sort((a, b) => a.file.localeCompare(b.file)));
-    expect(diagnostics.map((d) => d.message.match(/\d+/)![0])).toEqual(diagnostics.map((d) => String(pages.find((p) => p.file === d.file)!.pages)));
+    // The message gives the pages printed and by how much they overflow.
+    expect(diagnostics.map((d) => d.message.match(/^(\d+) pages imprimées : 1 au plus est attendue \((\d+) pages? de trop/)!.slice(1).map(Number))).toEqual(
+      diagnostics.map((d) => {
+        const p = pages.find((q) => q.file === d.file)!;
+        return [p.pages, p.pages - p.budget];
+      }),
+    );
     expect(pages.map((p) => [p.kit, p.number, p.budget])).toEqual([
       ['autre', 1, 1],
       ['essai', 1, 1],
@@ -184,9 +305,9 @@ describe('pages-hors-budget', () => {
     expect(pages.map((p) => p.pages)).toEqual([1, 2, 1, 2]);
   });
 
-  it('does not print without --pages, nor when the sources have errors', async () => {
+  it('does not print when not asked (the API’s default), nor when the sources have errors', async () => {
     const plain = await check({ sheetsDir: sheets(rule, 'bad') });
-    expect(plain).toEqual({ diagnostics: [], pages: [] });
+    expect(plain).toEqual({ diagnostics: [], pages: [], pagesChecked: false, converted: [] });
     const broken = await check({ sheetsDir: sheets('numero-fichier', 'bad'), pages: true }, { browser });
     expect(broken.pages).toEqual([]);
     expect(broken.diagnostics.map((d) => d.rule)).toEqual(['numero-fichier']);

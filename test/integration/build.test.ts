@@ -86,7 +86,8 @@ describe('single-fiche PDFs', () => {
 describe('booklet', () => {
   it('has a cover, an édito, a contents page, the fiches and a back cover', () => {
     const pages = pdfPages(booklet());
-    expect(pages).toBe(7);
+    // Cover, édito, contents, then each part's opener and its fiches (1 + 1 and 1 + 2 pages), back cover.
+    expect(pages).toBe(9);
     expect(pdfText(booklet(), 1)).toContain('Kit DémoESS');
     expect(pdfText(booklet(), 1)).toContain('Édition n° 3 · mars 2026');
     expect(pdfText(booklet(), 2)).toContain('Édito');
@@ -107,7 +108,8 @@ describe('booklet', () => {
 
   it('names the current fiche in the running header and numbers pages continuously', () => {
     const pages = pdfPages(booklet());
-    for (let p = 4; p < pages; p++) {
+    // Pages 4 and 6 open the parts: no running header nor folio there.
+    for (const p of [5, 7, 8]) {
       const text = pdfText(booklet(), p);
       expect(text).toMatch(/Kit DémoESS · Fiche \d/);
       expect(text).toMatch(new RegExp(`\\s${p}\\s*$`));
@@ -121,16 +123,16 @@ describe('booklet', () => {
       [0, 'Édito', 2],
       [0, 'Sommaire', 3],
       [0, 'Premières clés', 4],
-      [1, 'Fiche 1 – ESS : de quoi parle-t-on ?', 4],
-      [0, 'Leviers d’action', 5],
-      [1, 'Fiche 2 – Commande publique responsable', 5],
-      [1, 'Fiche 3 – Modes de contractualisation', 6],
-      [0, 'Quatrième de couverture', 7],
+      [1, 'Fiche 1 – ESS : de quoi parle-t-on ?', 5],
+      [0, 'Leviers d’action', 6],
+      [1, 'Fiche 2 – Commande publique responsable', 7],
+      [1, 'Fiche 3 – Modes de contractualisation', 8],
+      [0, 'Quatrième de couverture', 9],
     ].map(([d, t, p]) => [d, String(t).replace('’', "'"), p]));
   });
 
   it('prints cross-references with the page of the target fiche', () => {
-    expect(pdfText(booklet(), 4)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 5\)/);
+    expect(pdfText(booklet(), 5)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 7\)/);
   });
 
   it('passes qpdf’s structural check, fiches and booklet alike', () => {

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { copySheets } from '../helpers/fixtures.js';
+import { removeStaleProfiles } from '../../src/browser.js';
+import { runCli } from '../helpers/cli.js';
+import { copySheets, tempDir } from '../helpers/fixtures.js';
 
 const BIN = path.resolve(import.meta.dirname, '../../bin/kitess.js');
 
@@ -58,5 +60,89 @@ describe('Ctrl-C during a build', () => {
     expect(browsers.filter(alive)).toEqual([]);
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(path.dirname(out)).filter((n) => n.startsWith('dist.'))).toEqual([]);
+  });
+});
+
+/** Starts a build and resolves once its Chromium runs, with the browser's processes and a way to wait for the exit. */
+async function buildWithBrowser(env: Record<string, string> = {}) {
+  const sheets = copySheets('pipeline');
+  const out = path.join(path.dirname(sheets), 'dist');
+  const child = spawn(process.execPath, [BIN, 'build', '--sheets', sheets, '--out', out, '--as-of', '2026-06-01'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  let browsers: number[] = [];
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && browsers.length === 0) {
+    browsers = descendants(child.pid!).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kitess-chromium-');
+      } catch {
+        return false;
+      }
+    });
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Let Chromium start its renderers too, so that they are checked as well.
+  await new Promise((r) => setTimeout(r, 300));
+  browsers = [...new Set([...browsers, ...descendants(child.pid!)])];
+  return { child, out, exited, browsers, stderr: () => stderr };
+}
+
+/** Waits until none of the processes is alive, or the time is up; returns those still alive. */
+async function waitDead(pids: number[], ms = 10_000): Promise<number[]> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && pids.some(alive)) await new Promise((r) => setTimeout(r, 50));
+  return pids.filter(alive);
+}
+
+describe('Chromium never outlives kitess (issue 13)', () => {
+  it('SIGHUP (terminal closed) stops the build like Ctrl-C: Chromium closed, its profile removed, nothing written', async () => {
+    const tmp = tempDir('kitess-hup-');
+    const run = await buildWithBrowser({ TMPDIR: tmp });
+    expect(run.browsers.length).toBeGreaterThan(0);
+    run.child.kill('SIGHUP');
+    const { code } = await run.exited;
+    expect(code).toBe(130);
+    expect(await waitDead(run.browsers)).toEqual([]);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('kitess-chromium-'))).toEqual([]);
+    expect(existsSync(run.out)).toBe(false);
+  });
+
+  it('SIGKILL (out-of-memory killer): Chromium exits with kitess, and the next run removes the profile left behind', async () => {
+    const tmp = tempDir('kitess-kill-');
+    const run = await buildWithBrowser({ TMPDIR: tmp });
+    expect(run.browsers.length).toBeGreaterThan(0);
+    run.child.kill('SIGKILL');
+    expect((await run.exited).signal).toBe('SIGKILL');
+    expect(await waitDead(run.browsers)).toEqual([]);
+    // SIGKILL cannot be caught: the profile folder stays until the next run that starts a browser.
+    const left = readdirSync(tmp).filter((n) => n.startsWith('kitess-chromium-'));
+    expect(left).toHaveLength(1);
+    const root = path.resolve(import.meta.dirname, '../..');
+    const next = runCli(['check', '--sheets', 'test/fixtures/pipeline/sheets'], root, { TMPDIR: tmp });
+    expect(next.code).toBe(0);
+    expect(readdirSync(tmp).filter((n) => n.startsWith('kitess-chromium-'))).toEqual([]);
+  });
+});
+
+describe('removeStaleProfiles (issue 13)', () => {
+  it('removes only kitess’s profile folders that no live process owns', async () => {
+    const tmp = tempDir('kitess-profiles-');
+    const make = (name: string) => {
+      mkdirSync(path.join(tmp, name));
+      return name;
+    };
+    const dead = make('kitess-chromium-999999999-aaaaaa');
+    const mine = make(`kitess-chromium-${process.pid}-bbbbbb`);
+    // A folder of a dead kitess still held by a live Chromium (its lock names a live pid): kept.
+    const held = make('kitess-chromium-999999998-cccccc');
+    symlinkSync(`machine-${process.pid}`, path.join(tmp, held, 'SingletonLock'));
+    // An older name without a pid, just made: kept (it may be a run starting now).
+    const recent = make('kitess-chromium-dddddd');
+    const other = make('chromium-profile-eeeeee');
+    const removed = await removeStaleProfiles(tmp);
+    expect(removed).toEqual([path.join(tmp, dead)]);
+    expect(readdirSync(tmp).sort()).toEqual([held, recent, mine, other].sort());
   });
 });

@@ -46,18 +46,18 @@ describe('print-shop booklet (--print)', () => {
     const manifest: Manifest = JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
     const kit = manifest.kits.find((k) => k.id === 'demo')!;
     expect(kit.print).toMatchObject({
-      booklet: { path: 'demo/impression/kit-demoess-impression.pdf', pages: 8 },
-      pdfx: { path: 'demo/impression/kit-demoess-pdfx.pdf', pages: 8 },
+      booklet: { path: 'demo/impression/kit-demoess-impression.pdf', pages: 12 },
+      pdfx: { path: 'demo/impression/kit-demoess-pdfx.pdf', pages: 12 },
       recto: false,
-      padding: 1,
+      padding: 3,
     });
     expect(existsSync(screen())).toBe(true);
-    expect(pdfPages(print())).toBe(8);
+    expect(pdfPages(print())).toBe(12);
   });
 
   it('has a 210 × 297 mm TrimBox, a 216 × 303 mm BleedBox and a larger MediaBox for the marks, on every page', () => {
-    const boxes = pdfBoxes(print(), 8);
-    for (let p = 1; p <= 8; p++) {
+    const boxes = pdfBoxes(print(), 12);
+    for (let p = 1; p <= 12; p++) {
       const page = boxes[p]!;
       expect(sizeMm(page.TrimBox!).map((v) => Math.round(v * 10) / 10)).toEqual([210, 297]);
       expect(sizeMm(page.BleedBox!).map((v) => Math.round(v * 10) / 10)).toEqual([216, 303]);
@@ -70,15 +70,15 @@ describe('print-shop booklet (--print)', () => {
   });
 
   it('keeps the screen booklet’s pagination: same fiche starts and contents, padded with blank pages before the back cover', async () => {
-    expect(pdfPages(screen())).toBe(7);
+    expect(pdfPages(screen())).toBe(9);
     expect(await fichePages(print())).toEqual(await fichePages(screen()));
     expect(tocPages(print())).toEqual(tocPages(screen()));
-    for (let p = 1; p <= 6; p++) expect(pdfText(print(), p).replace(/\s+/g, ' ')).toBe(pdfText(screen(), p).replace(/\s+/g, ' '));
-    // Page 7 is the padding; the back cover is last.
-    expect(pdfText(print(), 7).trim()).toBe('');
-    expect(pdfText(print(), 8)).toContain('Chaque fiche est aussi publiée seule');
+    for (let p = 1; p <= 8; p++) expect(pdfText(print(), p).replace(/\s+/g, ' ')).toBe(pdfText(screen(), p).replace(/\s+/g, ' '));
+    // Pages 9 to 11 are the padding; the back cover is last.
+    for (let p = 9; p <= 11; p++) expect(pdfText(print(), p).trim()).toBe('');
+    expect(pdfText(print(), 12)).toContain('Chaque fiche est aussi publiée seule');
     const { outline } = await loadPdfFile(print());
-    expect(outline.at(-1)).toMatchObject({ title: 'Quatrième de couverture', pageIndex: 7 });
+    expect(outline.at(-1)).toMatchObject({ title: 'Quatrième de couverture', pageIndex: 11 });
   });
 
   it('places the content where it is on the screen booklet, relative to the trim (within half a point)', () => {
@@ -90,7 +90,7 @@ describe('print-shop booklet (--print)', () => {
     // Trim's top-left corner, from the top-left of the sheet.
     const trimLeft = BOXES.trim.x;
     const trimTop = BOXES.media.height - (BOXES.trim.y + BOXES.trim.height);
-    for (const [page, text] of [[1, 'RTES'], [3, 'Sommaire'], [4, 'Enjeux'], [4, 'Kit']] as const) {
+    for (const [page, text] of [[1, 'RTES'], [3, 'Sommaire'], [4, 'Premières'], [5, 'Enjeux'], [5, 'Kit']] as const) {
       const [sx, sy] = word(screen(), page, text);
       const [px, py] = word(print(), page, text);
       expect(Math.abs(px! - trimLeft - sx!)).toBeLessThan(0.6);
@@ -101,7 +101,7 @@ describe('print-shop booklet (--print)', () => {
   it('runs the cover and back cover colour into the bleed, and leaves the sheet outside it white', () => {
     const accent = [0x2f, 0x7d, 0x4f];
     const mediaHeight = BOXES.media.height;
-    for (const page of [1, 8]) {
+    for (const page of [1, 12]) {
       // 1.5 mm outside the trim, at each corner of the bleed: the accent colour.
       for (const [x, y] of [[BOXES.bleed.x + 1.5 * MM, BOXES.bleed.x + 1.5 * MM], [BOXES.media.width - BOXES.bleed.x - 1.5 * MM, mediaHeight - BOXES.bleed.y - 1.5 * MM]]) {
         pixel(print(), page, x!, y!).forEach((c, i) => expect(Math.abs(c - accent[i]!)).toBeLessThan(6));
@@ -120,7 +120,19 @@ describe('print-shop booklet (--print)', () => {
       expect(darkest(print(), page, { x: trimLeft - 0.5, y: trimTop - 8 * MM, w: 1, h: 4 * MM })).toBeLessThan(128);
     }
     // Nothing in the (white) bleed of a fiche page next to them.
-    expect(darkest(print(), 4, { x: trimLeft - 2.5 * MM, y: trimTop - 2.5 * MM, w: 2 * MM, h: 2 * MM })).toBeGreaterThan(200);
+    expect(darkest(print(), 5, { x: trimLeft - 2.5 * MM, y: trimTop - 2.5 * MM, w: 2 * MM, h: 2 * MM })).toBeGreaterThan(200);
+  });
+
+  it('runs a part opener’s band of colour into the bleed on its three outer sides, not below it (issue 17)', () => {
+    const accent = [0x2f, 0x7d, 0x4f];
+    const trimTop = BOXES.media.height - (BOXES.trim.y + BOXES.trim.height);
+    const trimLeft = BOXES.trim.x;
+    const trimRight = trimLeft + BOXES.trim.width;
+    for (const [x, y] of [[trimLeft - 1.5 * MM, trimTop - 1.5 * MM], [trimRight + 1.5 * MM, trimTop + 20 * MM], [trimLeft - 1.5 * MM, trimTop + 20 * MM]]) {
+      pixel(print(), 4, x!, y!).forEach((c, i) => expect(Math.abs(c - accent[i]!)).toBeLessThan(6));
+    }
+    // Beside the list of fiches, lower on the page, the bleed stays white.
+    expect(pixel(print(), 4, trimLeft - 1.5 * MM, trimTop + 200 * MM)).toEqual([255, 255, 255]);
   });
 });
 
@@ -154,14 +166,14 @@ describe('PDF/X version', () => {
   });
 
   it('keeps the boxes, embeds every font, keeps the text as text and has no links', async () => {
-    const boxes = pdfBoxes(pdfx(), 8);
-    expect(boxes[4]!.TrimBox).toEqual(pdfBoxes(print(), 8)[4]!.TrimBox);
-    expect(boxes[4]!.BleedBox).toEqual(pdfBoxes(print(), 8)[4]!.BleedBox);
+    const boxes = pdfBoxes(pdfx(), 12);
+    expect(boxes[5]!.TrimBox).toEqual(pdfBoxes(print(), 12)[5]!.TrimBox);
+    expect(boxes[5]!.BleedBox).toEqual(pdfBoxes(print(), 12)[5]!.BleedBox);
     const fonts = pdfFonts(pdfx());
     expect(fonts.length).toBeGreaterThan(0);
     for (const f of fonts) expect(f.embedded).toBe(true);
     // No page was flattened into an image: the text is still there.
-    expect(pdfText(pdfx(), 4)).toContain('Enjeux');
+    expect(pdfText(pdfx(), 5)).toContain('Enjeux');
     expect(pdfText(pdfx(), 3)).toContain('Sommaire');
     const { doc } = await loadPdfFile(pdfx());
     for (const page of doc.getPages()) expect(page.node.Annots()?.size() ?? 0).toBe(0);
@@ -179,14 +191,17 @@ describe('print-shop booklet with --recto', () => {
     const starts = await fichePages(print(rectoDist));
     expect(Object.values(starts).every((p) => p % 2 === 1)).toBe(true);
     expect(starts).toEqual({ 'Fiche 1': 5, 'Fiche 2': 7, 'Fiche 3': 9 });
-    for (const blank of [4, 6, 8]) expect(pdfText(print(rectoDist), blank).trim()).toBe('');
+    // Fiches 1 and 2 follow their part's opener (pages 4 and 6); fiche 3 needs a blank page.
+    expect(pdfText(print(rectoDist), 4)).toContain('Premières clés');
+    expect(pdfText(print(rectoDist), 6)).toContain('Leviers d’action');
+    expect(pdfText(print(rectoDist), 8).trim()).toBe('');
   });
 
   it('gives the contents and the cross-references the pages of this version', async () => {
     expect(tocPages(print(rectoDist))).toEqual(await fichePages(print(rectoDist)));
     expect(pdfText(print(rectoDist), 5)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 7\)/);
     // The screen booklet is unchanged.
-    expect(tocPages(screen())).toEqual({ 'Fiche 1': 4, 'Fiche 2': 5, 'Fiche 3': 6 });
+    expect(tocPages(screen())).toEqual({ 'Fiche 1': 5, 'Fiche 2': 7, 'Fiche 3': 8 });
   });
 
   it('is padded to a multiple of 4 with the back cover last', () => {

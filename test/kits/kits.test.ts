@@ -11,7 +11,7 @@ import { prepareKits } from '../../src/prepare.js';
 import { testBrowser } from '../helpers/browser.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
-import { pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
+import { loadPdfFile, pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
 import { AUDIT_PHRASES, AUDIT_WORDS, searchCounts, sumCounts } from '../helpers/search.js';
 
 const SHEETS = path.resolve(import.meta.dirname, '../../sheets');
@@ -149,6 +149,30 @@ describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
     expect(total(phrases.truth)).toBeGreaterThan(0);
     expect(total(phrases.pdftotext) / total(phrases.truth)).toBeGreaterThanOrEqual(0.99);
     expect(total(phrases.pdfjs) / total(phrases.foldedTruth)).toBeGreaterThanOrEqual(0.99);
+  });
+
+  it('opens each of its parts on one page, listing the fiches with their start pages (issue 17)', async () => {
+    const file = path.join(dist, entry().booklet.path);
+    const { outline } = await loadPdfFile(file);
+    const parts = outline.filter((o) => o.depth === 0 && kit().config.parts.some((p) => p.title.replace('’', "'") === o.title.replace('’', "'")));
+    expect(parts).toHaveLength(4);
+    for (const part of parts) {
+      const index = outline.indexOf(part);
+      const first = outline[index + 1]!;
+      expect(first.depth).toBe(1);
+      // The opener is one page: the part's first fiche starts on the next one.
+      expect(first.pageIndex, part.title).toBe(part.pageIndex + 1);
+      const opener = pdfText(file, part.pageIndex + 1).replace(/\s+/g, ' ');
+      for (const child of outline.slice(index + 1).filter((o, i, all) => o.depth === 1 && all.slice(0, i).every((x) => x.depth === 1))) {
+        expect(opener).toContain(`p. ${child.pageIndex + 1}`);
+      }
+    }
+    // The first part's opener shows the competences diagram.
+    expect(pdfText(file, parts[0]!.pageIndex + 1)).toMatch(/LEVIERS DE L’ESS/);
+  });
+
+  it('files every fiche under at least one theme of the download page (issue 17)', () => {
+    for (const f of entry().fiches) expect(f.themes?.length ?? 0, f.path).toBeGreaterThan(0);
   });
 
   it('has an édito of about 200 words', () => {

@@ -3,7 +3,7 @@ import { FRONTMATTER, processSheet } from '../helpers/sheet.js';
 
 describe('boxes', () => {
   it('turns a known box into an aside with its title', async () => {
-    const { html, diagnostics } = await processSheet(`${FRONTMATTER}\n:::chiffres-cles\n- **2,6 millions** de salariés\n:::\n`);
+    const { html, diagnostics } = await processSheet(`${FRONTMATTER}\n:::chiffres-cles\n- **2,6 millions** de salariés (2019)\n\nSources : [ESS France](https://www.ess-france.org/)\n:::\n`);
     expect(diagnostics).toEqual([]);
     expect(html).toContain('<aside class="box box-chiffres-cles" aria-label="Chiffres clés">');
     expect(html).toContain('<p class="box-kicker" role="heading" aria-level="2">Chiffres clés</p>');

@@ -1,0 +1,90 @@
+/**
+ * Preview latency (issue 15): on a copy of the three real kits, `kitess preview` running, each save style of
+ * bench/saves.ts is applied to one fiche several times, and the time is measured from the save to
+ *   - the fiche's new PDF offered to the preview page (the page reloads at that moment),
+ *   - the kit's booklet printed again,
+ *   - the build ended (files published, every page up to date).
+ * A measurement, not a test: targets are read by people, nothing fails on a slow run.
+ *
+ *   npm run bench:preview               3 saves per style
+ *   npm run bench:preview -- --runs 5
+ */
+import { cp, mkdtemp, rm } from 'node:fs/promises';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startPreview, type PreviewEvent } from '../src/preview/server.js';
+import { SAVE_STYLES, setMarker } from './saves.js';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const KIT = 'communes';
+const FICHE = '05-animer-son-territoire';
+const runsArg = process.argv.indexOf('--runs');
+const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const s = (ms: number) => `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
+
+const load = () => os.loadavg()[0]!.toFixed(1).replace('.', ',');
+const loadBefore = load();
+const work = await mkdtemp(path.join(os.tmpdir(), 'kitess-bench-preview-'));
+const sheets = path.join(work, 'sheets');
+await cp(path.join(ROOT, 'sheets'), sheets, { recursive: true });
+const source = path.join(sheets, KIT, `${FICHE}.md`);
+setMarker(source, 0, writeFileSync);
+const events: PreviewEvent[] = [];
+const firstStart = performance.now();
+const server = await startPreview({ sheetsDir: sheets, outDir: path.join(work, 'apercu'), port: 0, quiet: true, drafts: true, onEvent: (e) => events.push(e) });
+await server.ready;
+const first = performance.now() - firstStart;
+const booklet = events.find((e): e is Extract<PreviewEvent, { type: 'pdf' }> => e.type === 'pdf' && e.path.startsWith(`${KIT}/`) && !e.path.includes('/fiches/'))!.path;
+
+const waitFor = async (test: () => boolean) => {
+  const deadline = Date.now() + 300_000;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error('no rebuild after a save');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+};
+
+const rows: string[] = [];
+let marker = 0;
+try {
+  for (const [style, save] of Object.entries(SAVE_STYLES)) {
+    const fiche: number[] = [];
+    const book: number[] = [];
+    const done: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      marker++;
+      const seen = events.length;
+      const savedAt = performance.now();
+      save(source, (text) => text.replace(/Repère de test : \d+/, `Repère de test : ${marker}`));
+      const after = () => events.slice(seen);
+      await waitFor(() => after().some((e) => e.type === 'built'));
+      const pdfAt = (p: string) => after().find((e) => e.type === 'pdf' && e.path === p)?.at;
+      const f = pdfAt(`${KIT}/fiches/${FICHE}.pdf`);
+      const b = pdfAt(booklet);
+      const end = after().find((e) => e.type === 'built')!;
+      if (!f || !b || !end.ok) throw new Error(`${style}: the save gave no new fiche or booklet`);
+      fiche.push(f - savedAt);
+      book.push(b - savedAt);
+      done.push(end.at - savedAt);
+    }
+    rows.push(`| ${style} | ${RUNS} | ${s(median(fiche))} (${s(Math.min(...fiche))}–${s(Math.max(...fiche))}) | ${s(median(book))} (${s(Math.min(...book))}–${s(Math.max(...book))}) | ${s(median(done))} |`);
+  }
+} finally {
+  await server.close();
+  await rm(work, { recursive: true, force: true });
+}
+
+process.stdout.write(
+  [
+    `Aperçu des trois kits (${os.availableParallelism()} cœurs, charge moyenne ${loadBefore} au début, ${load()} à la fin), fiche ${KIT}/${FICHE}.md ; première construction complète : ${s(first)}.`,
+    '',
+    '| façon d’enregistrer | saves | → fiche à jour dans l’aperçu, médiane (min–max) | → livret à jour, médiane (min–max) | → construction finie, médiane |',
+    '|---|---|---|---|---|',
+    ...rows,
+    '',
+  ].join('\n'),
+);

@@ -1,0 +1,128 @@
+import type { YAMLError } from 'yaml';
+
+/** A line of the YAML text: its text and the offset where it starts. */
+interface Line {
+  text: string;
+  start: number;
+}
+
+function splitLines(source: string): Line[] {
+  const lines: Line[] = [];
+  let start = 0;
+  for (const text of source.split('\n')) {
+    lines.push({ text: text.replace(/\r$/, ''), start });
+    start += text.length + 1;
+  }
+  return lines;
+}
+
+const indent = (text: string) => /^ */.exec(text)![0].length;
+const blank = (text: string) => /^\s*(#.*)?$/.test(text);
+/** Column (from 0) where a line's key starts, after a list item's « - ». */
+const keyColumn = (text: string) => /^ *- +/.exec(text)?.[0].length ?? indent(text);
+/** The key a line starts with, if any. */
+const keyOf = (text: string) => /^ *(?:- +)?([^\s:#'"][^:#]*?) *:(?:\s|$)/.exec(text)?.[1];
+
+/** Where a single-quoted value ends early on this line because of an apostrophe inside it, if it does. */
+function apostropheInQuotes(text: string): { at: number; value: string } | undefined {
+  const open = /^ *(?:- +)?(?:[^\s:#'"][^:#]*?: +)?'/.exec(text);
+  if (!open) return undefined;
+  for (let i = open[0].length; i < text.length; i++) {
+    if (text[i] !== "'") continue;
+    if (text[i + 1] === "'") {
+      i++;
+      continue;
+    }
+    const after = text.slice(i + 1).replace(/\s+#.*$/, '').trim();
+    return after ? { at: i, value: text.slice(open[0].length - 1).trim() } : undefined;
+  }
+  return undefined;
+}
+
+/** What a fixed value looks like, for the message: the text between double quotes. */
+function doubleQuoted(value: string): string {
+  const inner = value.replace(/^'/, '').replace(/'$/, '').replace(/''/g, "'");
+  return inner.includes('"') ? `« ${inner.replace(/'/g, '’')} »` : `"${inner}"`;
+}
+
+/**
+ * Turns the YAML parser's first error into one French message at the place of the mistake, with the usual cause:
+ * an apostrophe inside single quotes, a quote never closed, a tab, a list item without « - », a misaligned field,
+ * a colon inside a value. Only the first error is kept: the parser's later ones follow from it.
+ */
+export function explainYamlError(errors: readonly YAMLError[], source: string): { offset: number; message: string } {
+  const error = errors[0]!;
+  const lines = splitLines(source);
+  const offset = error.pos[0];
+  let index = lines.findIndex((l, i) => offset >= l.start && (i === lines.length - 1 || offset < lines[i + 1]!.start));
+  if (index < 0) index = lines.length - 1;
+  const line = lines[index]!;
+  const previous = (from: number, test: (l: Line) => boolean) => {
+    for (let i = from - 1; i >= 0; i--) if (!blank(lines[i]!.text) && test(lines[i]!)) return lines[i];
+    return undefined;
+  };
+  const next = (from: number) => lines.slice(from + 1).find((l) => !blank(l.text));
+
+  const quote = apostropheInQuotes(line.text);
+  if (quote) {
+    return {
+      offset: line.start + quote.at,
+      message: `apostrophe dans un texte entre apostrophes, le texte s'arrête là : mettez-le entre guillemets droits, ${doubleQuoted(quote.value)}, ou écrivez l'apostrophe typographique « ’ »`,
+    };
+  }
+  if (error.code === 'TAB_AS_INDENT') {
+    const tab = lines.slice(index).find((l) => /^ *\t/.test(l.text)) ?? line;
+    return { offset: tab.start + Math.max(0, tab.text.indexOf('\t')), message: "tabulation dans l'indentation : des espaces sont attendus (remplacez chaque tabulation par deux espaces)" };
+  }
+  const missing = /closing (["'])quote/.exec(error.message);
+  if (missing) {
+    const q = missing[1]!;
+    const opened = lines.slice(0, index + 1).reverse().find((l) => new RegExp(`^ *(?:- +)?(?:[^\\s:#'"][^:#]*?: +)?${q}`).test(l.text));
+    const at = opened ? opened.start + opened.text.indexOf(q) : offset;
+    return { offset: at, message: `guillemet « ${q} » ouvert et jamais fermé : un « ${q} » est attendu à la fin du texte, sur la même ligne` };
+  }
+  if (error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'MULTILINE_IMPLICIT_KEY') {
+    const value = line.text.slice(line.text.indexOf(':') + 1);
+    const below = next(index);
+    if (!/:(\s|$)/.test(value) && below && indent(below.text) > keyColumn(line.text)) {
+      const key = keyOf(below.text) ?? below.text.trim();
+      return {
+        offset: below.start + indent(below.text),
+        message: `indentation inattendue : « ${key} » en colonne ${indent(below.text) + 1}, plus en retrait que « ${keyOf(line.text) ?? line.text.trim()} » au-dessus : des champs alignés sont attendus, en colonne ${keyColumn(line.text) + 1}`,
+      };
+    }
+    return {
+      offset,
+      message: 'deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets, ex. titre: "ESS : de quoi parle-t-on ?"',
+    };
+  }
+  if (error.code === 'BAD_INDENT' || /without - indicator/.test(error.message)) {
+    const own = indent(line.text);
+    const key = keyOf(line.text) ?? line.text.trim();
+    const parent = previous(index, (l) => indent(l.text) <= own);
+    if (parent && indent(parent.text) === own && /^ *- /.test(parent.text) && !/^ *- /.test(line.text)) {
+      return {
+        offset: line.start + own,
+        message: `élément de liste sans « - » : chaque élément commence par « - » aligné sur celui du dessus, « - ${line.text.trim()} » est attendu`,
+      };
+    }
+    const above = previous(index, () => true);
+    const aboveKey = above ? keyOf(above.text) : undefined;
+    return {
+      offset: line.start + own,
+      message: above && aboveKey
+        ? `indentation inattendue : « ${key} » commence en colonne ${own + 1} et « ${aboveKey} » au-dessus en colonne ${keyColumn(above.text) + 1}, des champs alignés sont attendus (avec des espaces)`
+        : `indentation inattendue : « ${key} » commence en colonne ${own + 1}, des champs alignés sont attendus (avec des espaces)`,
+    };
+  }
+  if (error.code === 'DUPLICATE_KEY') {
+    const key = keyOf(source.slice(offset).split('\n')[0]!) ?? keyOf(line.text) ?? '?';
+    const own = indent(line.text);
+    const item = previous(index, (l) => indent(l.text) < own || keyColumn(l.text) < own || /^ *- /.test(l.text));
+    if (item && /^ *- /.test(item.text) && keyColumn(item.text) === own) {
+      return { offset, message: `champ « ${key} » en double dans le même élément de liste : pour un nouvel élément, « - ${line.text.trim()} » est attendu` };
+    }
+    return { offset, message: `champ « ${key} » en double : chaque champ n'apparaît qu'une fois` };
+  }
+  return { offset, message: "YAML illisible à cet endroit : vérifiez les guillemets, les deux-points et l'indentation de la ligne" };
+}

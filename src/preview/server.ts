@@ -1,0 +1,328 @@
+import { readFile } from 'node:fs/promises';
+import http from 'node:http';
+import { createRequire } from 'node:module';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { PROJECT_ROOT, TEMPLATES_DIR } from '../assets.js';
+import { launchBrowser, resolveBrowser, type BrowserHandle } from '../browser.js';
+import type { BuildEvent } from '../build-events.js';
+import { build } from '../build.js';
+import { createProgress, plural, seconds, type OutStream } from '../cli/progress.js';
+import { countLine, errorsFirst } from '../cli/summary.js';
+import { SourceError, type Diagnostic } from '../errors.js';
+import { readManifest, type Manifest } from '../pipeline/publish.js';
+import { formatDiagnostic } from '../report.js';
+import { indexPage, viewerPage } from './pages.js';
+import { watchSources, type SourceWatch } from './watch.js';
+
+const require = createRequire(import.meta.url);
+/** pdf.js, which draws the PDFs in the preview page: only these folders of its package are served. */
+const PDFJS_DIR = path.dirname(require.resolve('pdfjs-dist/package.json'));
+const PDFJS_SERVED = ['legacy/build/', 'standard_fonts/', 'cmaps/', 'wasm/'];
+/** The preview page's own script and stylesheet. */
+const CLIENT_DIR = path.join(PROJECT_ROOT, 'src', 'preview', 'client');
+
+/** What `kitess preview` is asked to do. */
+export interface PreviewOptions {
+  sheetsDir: string;
+  outDir: string;
+  kits?: string[];
+  /** Port on 127.0.0.1; 0 picks a free one. */
+  port: number;
+  browserPath?: string;
+  drafts?: boolean;
+  /** Where progress and errors are written (the terminal's stderr by default). */
+  terminal?: OutStream;
+  quiet?: boolean;
+  /** Told of each change seen, each PDF made available and each build's end (tests, measurements). */
+  onEvent?: (event: PreviewEvent) => void;
+}
+
+/** What the preview tells its caller, with the time it happened (performance.now()). */
+export type PreviewEvent =
+  | { type: 'change'; files: string[]; at: number }
+  | { type: 'pdf'; path: string; at: number }
+  | { type: 'built'; ok: boolean; printed: string[]; at: number };
+
+/** A running preview server. */
+export interface PreviewServer {
+  url: string;
+  /** Settles when the first build has ended (rejected only when the browser cannot start). */
+  ready: Promise<void>;
+  /** Resolves after the next build has ended (for tests and scripts). */
+  nextBuild(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The build's state as the pages show it. */
+interface State {
+  building: boolean;
+  /** What is being done, in French (« Fiches : 3/20 »). */
+  step: string;
+  /** Diagnostics of the last failed build, errors first. */
+  errors: Diagnostic[];
+  /** Message of the last failed build when it is not about the sources (browser, printing). */
+  failure?: string;
+  warnings: number;
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
+  '.bcmap': 'application/octet-stream',
+  '.pfb': 'application/octet-stream',
+  '.ttf': 'font/ttf',
+};
+
+/** The file under `root` a URL path names, or undefined when it would leave `root`. */
+function inside(root: string, relative: string): string | undefined {
+  const file = path.resolve(root, relative);
+  return file.startsWith(path.resolve(root) + path.sep) ? file : undefined;
+}
+
+/**
+ * The preview: serves the kits' PDFs on 127.0.0.1 at once, builds them (progress on the page and in the
+ * terminal), then rebuilds on every save that chokidar sees. The fiches just saved are printed first, and each
+ * PDF is offered to the pages as soon as it is printed, before the booklet; errors go on every page open, over
+ * the last good PDFs, and in full in the terminal.
+ */
+export async function startPreview(options: PreviewOptions, deps: { browser?: BrowserHandle } = {}): Promise<PreviewServer> {
+  const terminal = options.terminal ?? process.stderr;
+  const say = (line: string) => {
+    if (!options.quiet) terminal.write(`${line}\n`);
+  };
+  const notify = options.onEvent ?? (() => undefined);
+  // A browser that cannot be found is reported before anything is served.
+  const choice = deps.browser ? undefined : resolveBrowser(options.browserPath);
+  const state: State = { building: false, step: '', errors: [], warnings: 0 };
+  let manifest: Manifest | undefined = await readManifest(options.outDir);
+  /** PDFs printed by the build under way, served before it publishes them. */
+  const fresh = new Map<string, Uint8Array>();
+  /** A version per PDF path, raised each time it is printed, so that pages know when to reload. */
+  const versions = new Map<string, number>();
+  const clients = new Map<http.ServerResponse, string>();
+  let waiters: (() => void)[] = [];
+  let lastWarnings = '';
+  let handle: BrowserHandle | undefined;
+
+  const send = (event: string, data: unknown) => {
+    const text = `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
+    for (const client of clients.keys()) client.write(text);
+  };
+  const publishState = () => send('etat', state);
+
+  const onBuildEvent = (e: BuildEvent) => {
+    switch (e.type) {
+      case 'fiches':
+        state.step = e.toPrint ? `Impression de ${plural(e.toPrint, 'fiche')}…` : 'Aucune fiche à réimprimer.';
+        break;
+      case 'fiche':
+      case 'booklet': {
+        fresh.set(e.path, e.bytes);
+        versions.set(e.path, (versions.get(e.path) ?? 0) + 1);
+        send('pdf', { path: e.path, version: versions.get(e.path) });
+        notify({ type: 'pdf', path: e.path, at: performance.now() });
+        state.step = e.type === 'fiche' ? `Fiche ${e.number} « ${e.title} » imprimée.` : `Livret ${e.title} imprimé.`;
+        break;
+      }
+      case 'booklet-start':
+        state.step = `Impression du livret ${e.title}…`;
+        break;
+      case 'printshop-start':
+        state.step = `Version imprimeur du livret ${e.title}…`;
+        break;
+      case 'printshop':
+        state.step = `Version imprimeur du livret ${e.title} prête.`;
+        break;
+      case 'publish':
+        state.step = 'Écriture des fichiers…';
+        break;
+    }
+    publishState();
+  };
+
+  /** The sources of the fiches open in a page: printed first, with the edited ones. */
+  const viewedSources = () =>
+    [...clients.values()].flatMap((file) => {
+      const m = /^([^/]+)\/fiches\/([^/]+)\.pdf$/.exec(file);
+      return m ? [path.join(options.sheetsDir, m[1]!, `${m[2]}.md`)] : [];
+    });
+
+  const runBuild = async (changed: string[]) => {
+    const started = performance.now();
+    Object.assign(state, { building: true, step: 'Lecture et vérification des fiches…' });
+    publishState();
+    const progress = createProgress({ stream: terminal, quiet: options.quiet });
+    let ok = false;
+    let printed: string[] = [];
+    try {
+      const result = await build(
+        {
+          sheetsDir: options.sheetsDir,
+          outDir: options.outDir,
+          kits: options.kits,
+          drafts: options.drafts,
+          first: [...changed, ...viewedSources()],
+          onEvent: (e) => {
+            progress.listener(e);
+            onBuildEvent(e);
+          },
+          log: progress.log,
+        },
+        { browser: handle },
+      );
+      progress.stop();
+      ok = true;
+      printed = result.printed;
+      manifest = await readManifest(options.outDir);
+      Object.assign(state, { errors: [], failure: undefined, warnings: result.warnings.length });
+      const warnings = errorsFirst(result.warnings).map(formatDiagnostic).join('\n');
+      if (warnings && warnings !== lastWarnings) say(`${warnings}\n⚠ ${countLine(result.warnings)}`);
+      lastWarnings = warnings;
+      say(`✓ À jour en ${seconds(performance.now() - started)}${printed.length ? ` : ${printed.map((p) => path.basename(p)).join(', ')}` : ' : rien à réimprimer'}.`);
+    } catch (error) {
+      progress.stop();
+      if (error instanceof SourceError) {
+        Object.assign(state, { errors: errorsFirst(error.diagnostics), failure: undefined });
+        say(`${state.errors.map(formatDiagnostic).join('\n')}\n\n✗ ${countLine(error.diagnostics)} : l'aperçu garde les PDF précédents et affiche les erreurs dans la page.`);
+      } else {
+        Object.assign(state, { errors: [], failure: (error as Error).message });
+        say(`✗ La construction a échoué : ${(error as Error).message}`);
+      }
+    } finally {
+      fresh.clear();
+      state.building = false;
+      state.step = '';
+      publishState();
+      send('fin', { ok, versions: Object.fromEntries(printed.map((p) => [p, versions.get(p) ?? 0])) });
+      notify({ type: 'built', ok, printed, at: performance.now() });
+      const done = waiters;
+      waiters = [];
+      for (const w of done) w();
+    }
+  };
+
+  let running: Promise<void> | undefined;
+  let queued: Set<string> | undefined;
+  const schedule = (files: string[]) => {
+    if (running) {
+      queued ??= new Set();
+      for (const f of files) queued.add(f);
+      return;
+    }
+    running = runBuild(files).finally(() => {
+      running = undefined;
+      if (queued) {
+        const next = [...queued];
+        queued = undefined;
+        schedule(next);
+      }
+    });
+  };
+
+  const serveFile = async (res: http.ServerResponse, file: string, body?: Uint8Array) => {
+    let bytes = body;
+    // The output folder is swapped in one rename when a build publishes: try again for a moment.
+    for (let attempt = 0; !bytes; attempt++) {
+      try {
+        bytes = await readFile(file);
+      } catch (error) {
+        if (attempt >= 10) throw error;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.end(bytes);
+  };
+
+  const server = http.createServer(async (req, res) => {
+    const port = (server.address() as AddressInfo | null)?.port;
+    // Only pages of this machine: a request naming another host (DNS rebinding) is refused.
+    if (req.headers.host !== `127.0.0.1:${port}` && req.headers.host !== `localhost:${port}`) {
+      res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Aperçu réservé à cette machine : ouvrez http://127.0.0.1:' + port + '/');
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const html = (text: string) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+      res.end(text);
+    };
+    try {
+      if (url.pathname === '/evenements') {
+        res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+        res.write(`event: etat\ndata: ${JSON.stringify(state)}\n\n`);
+        clients.set(res, url.searchParams.get('f') ?? '');
+        req.on('close', () => clients.delete(res));
+        return;
+      }
+      if (url.pathname === '/') return html(indexPage(manifest));
+      if (url.pathname === '/favicon.ico') {
+        res.writeHead(204);
+        res.end();
+        return;
+      }
+      if (url.pathname === '/apercu') {
+        const file = url.searchParams.get('f') ?? '';
+        return html(viewerPage(manifest, file, String(versions.get(file) ?? 0)));
+      }
+      const relative = decodeURIComponent(url.pathname.slice(1));
+      if (relative.startsWith('fichiers/')) {
+        const file = relative.slice('fichiers/'.length);
+        const target = inside(options.outDir, file);
+        if (target) return await serveFile(res, target, fresh.get(file));
+      }
+      if (relative.startsWith('client/')) {
+        const target = inside(CLIENT_DIR, relative.slice('client/'.length));
+        if (target) return await serveFile(res, target);
+      }
+      if (relative.startsWith('pdfjs/') && PDFJS_SERVED.some((dir) => relative.slice('pdfjs/'.length).startsWith(dir))) {
+        const target = inside(PDFJS_DIR, relative.slice('pdfjs/'.length));
+        if (target) return await serveFile(res, target);
+      }
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Page introuvable.');
+    } catch {
+      if (!res.headersSent) res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('Fichier introuvable.');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let watch: SourceWatch | undefined;
+  const ready = (async () => {
+    handle = deps.browser ?? (await launchBrowser(choice!));
+    watch = await watchSources([options.sheetsDir, TEMPLATES_DIR], (files) => {
+      notify({ type: 'change', files, at: performance.now() });
+      say(`Modifié : ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
+      schedule(files);
+    }, { ignore: [options.outDir] });
+    schedule([]);
+    await running;
+  })();
+  // A failure to start is the caller's to report (through `ready`); it must not go unhandled meanwhile.
+  ready.catch(() => undefined);
+
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    ready,
+    nextBuild: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    async close() {
+      await ready.catch(() => undefined);
+      await watch?.close();
+      for (const c of clients.keys()) c.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      while (running) await running;
+      if (!deps.browser) await handle?.close();
+    },
+  };
+}
