@@ -72,7 +72,7 @@ export interface Step {
   /** The current transformation into default user space. */
   ctm: Matrix;
   alpha: number;
-  /** For 'paint': the rectangles of the painted path (when it is made of `re` only) and its bounding box. */
+  /** For 'paint': the rectangles of the painted path, or for any other path its bounding box (and its rectangles). */
   rects?: Rect[];
   /** For 'form' and 'image': the XObject. */
   xobject?: { name: string; ref: PDFRef | undefined; stream: PDFStream };
@@ -188,6 +188,8 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
   };
   let rects: Rect[] = [];
   let onlyRects = true;
+  let pathBox: Rect | undefined;
+  let subpaths = 0;
   const rectOf = (x: number, y: number, w: number, h: number): Rect => {
     const pts = [apply(g.ctm, x, y), apply(g.ctm, x + w, y), apply(g.ctm, x, y + h), apply(g.ctm, x + w, y + h)];
     return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
@@ -263,12 +265,27 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         break;
       case 're':
         rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
+        subpaths++;
         break;
       case 'm':
       case 'l':
       case 'c':
       case 'v':
       case 'y':
+        // Any other path: its bounding box stands for it (a card with rounded corners, a band).
+        onlyRects = false;
+        if (op.op === 'm') subpaths++;
+        for (let k = 0; k + 1 < o.length; k += 2) {
+          const [px, py] = apply(g.ctm, num(o[k]), num(o[k + 1]));
+          if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
+          else {
+            pathBox.x0 = Math.min(pathBox.x0, px);
+            pathBox.y0 = Math.min(pathBox.y0, py);
+            pathBox.x1 = Math.max(pathBox.x1, px);
+            pathBox.y1 = Math.max(pathBox.y1, py);
+          }
+        }
+        break;
       case 'h':
         onlyRects = false;
         break;
@@ -313,6 +330,8 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         if (PAINT.has(op.op)) {
           kind = 'paint';
           if (onlyRects) paintRects = rects;
+          // A curved path of several subpaths is an outline (a rounded border): no background.
+          else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
         } else if (op.op === 'n') kind = 'clip';
         else if (SHOW.has(op.op)) {
           kind = 'text';
@@ -327,6 +346,8 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
     if (kind === 'paint' || kind === 'clip') {
       if (rects.length) rects = [];
       onlyRects = true;
+      pathBox = undefined;
+      subpaths = 0;
     }
     if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, codes, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
     if (kind === 'close') stack = stack.slice(0, -1);

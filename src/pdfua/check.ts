@@ -78,7 +78,7 @@ function contains(r: Rect, x: number, y: number): boolean {
 /** Checks the content of every page and form: marking (01-00x), MCIDs, glyph mappings, contrast. */
 function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDFObject> | undefined, contrast: boolean): void {
   const formUses = new Map<PDFStream, number>();
-  const backgrounds = new Map<number, { rect: Rect; colour: [number, number, number]; alpha: number }[]>();
+  const backgrounds = new Map<number, { rects: Rect[]; evenOdd: boolean; colour: [number, number, number]; alpha: number }[]>();
   let currentUnit: ContentUnit | undefined;
   const mcidsOf = new Map<ContentUnit, Set<number>>();
   walkUnits(doc, (unit, step) => {
@@ -111,7 +111,8 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
     }
     if (step.kind === 'paint' && contrast && step.rects && step.op.op !== 'S' && step.op.op !== 's') {
       const list = backgrounds.get(page) ?? [];
-      for (const rect of step.rects) list.push({ rect, colour: step.fill, alpha: step.alpha });
+      // Chromium draws a border as an even-odd fill of two rectangles: only the ring between them is painted.
+      list.push({ rects: step.rects, evenOdd: step.op.op.endsWith('*'), colour: step.fill, alpha: step.alpha });
       backgrounds.set(page, list);
     }
     if (!PAINTING.has(step.kind)) return;
@@ -130,7 +131,10 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
     if (contrast && marked !== 'artifact-invisible' && (step.text ?? '').trim() !== '' && step.x !== undefined && step.y !== undefined) {
       let under: [number, number, number] = [1, 1, 1];
       const probeY = step.y + (step.size ?? 0) * 0.3;
-      for (const bg of backgrounds.get(page) ?? []) if (contains(bg.rect, step.x + 0.5, probeY)) under = over(bg.colour, bg.alpha, under);
+      for (const bg of backgrounds.get(page) ?? []) {
+        const inside = bg.rects.filter((r) => contains(r, step.x! + 0.5, probeY)).length;
+        if (bg.evenOdd ? inside % 2 === 1 : inside > 0) under = over(bg.colour, bg.alpha, under);
+      }
       const ink = over(step.fill, step.alpha, under);
       const ratio = contrastRatio(ink, under);
       if (ratio < 4.5) report.add('contraste', page, `« ${(step.text ?? '').trim().slice(0, 40)} » : ${ratio.toFixed(2)}:1`);

@@ -157,4 +157,14 @@ describe('kitess’s PDF/UA checker on small PDFs', () => {
     expect(await conditions({ content: `${band}/P <</MCID 0>> BDC .1843 .4902 .3098 rg BT /F1 10 Tf 1 0 0 1 50 400 Tm <0024> Tj ET EMC` })).toEqual(['contraste']);
     expect(await conditions({ content: `/P <</MCID 0>> BDC .1843 .4902 .3098 rg BT /F1 10 Tf 1 0 0 1 50 400 Tm <0024> Tj ET EMC` })).toEqual([]);
   });
+
+  it('contrast: a border drawn as an even-odd ring is no background; a rounded white card on a dark page is', async () => {
+    const text = '/P <</MCID 0>> BDC .11 .11 .11 rg BT /F1 10 Tf 1 0 0 1 50 400 Tm <0024> Tj ET EMC';
+    const ring = '/Artifact BMC .18 .49 .31 rg 0 300 595 200 re 10 310 575 180 re f* EMC ';
+    expect(await conditions({ content: ring + text })).toEqual([]);
+    const page = '/Artifact BMC .18 .49 .31 rg 0 0 595 842 re f EMC ';
+    const card = '/Artifact BMC 1 1 1 rg 20 300 m 500 300 l 520 300 520 320 520 320 c 520 480 l 20 480 l h f EMC ';
+    expect(await conditions({ content: page + text })).toEqual(['contraste']);
+    expect(await conditions({ content: page + card + text })).toEqual([]);
+  });
 });
