@@ -251,7 +251,7 @@ describe('accessible PDFs (issue 12)', () => {
       });
     };
     expect(await contents(fiche('01-de-quoi-parle-t-on.pdf'))).toContain('fiche 2 « Commande publique responsable »');
-    expect((await contents(booklet())).some((c) => /^fiche 2 « Commande publique responsable » \(p\. 5\)$/.test(c))).toBe(true);
+    expect((await contents(booklet())).some((c) => /^fiche 2 « Commande publique responsable » \(p\. \d+\)$/.test(c))).toBe(true);
     const { doc } = await loadPdfFile(booklet());
     const types = elements(readTree(doc)!.root).map((e) => typeOf(e.elem.dict));
     expect(types.filter((t) => t === 'TOCI')).toHaveLength(3);
