@@ -10,6 +10,8 @@ export interface PdfMeta {
   /** Creation and modification date: fixed, so that builds are reproducible. */
   date: Date;
   producer: string;
+  /** BCP 47 language of the document; fr-FR when not given. */
+  lang?: string;
 }
 
 /** One bookmark: a title, the page it opens (0-based) and its children. */
