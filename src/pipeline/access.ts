@@ -25,6 +25,7 @@ import { addRoleMap, describeLinks, linkMcids, removeMcids, repairFigures, repai
 import { xmpPacket } from '../pdf/xmp.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
 import { rewriteCompact, xrefOffsets } from './incremental.js';
+import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import type { PdfMeta } from './assemble.js';
 
 /** What the pass did to one PDF, for reports and tests. */
@@ -140,6 +141,7 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
     report.links = describeLinks(tc, mcidText);
     writeParents(tc);
   }
+  canonicalStructureNumbers(doc, touch);
 
   // Document level: language, title shown by viewers, marked, XMP.
   const catalog = doc.catalog;

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /** Byte offsets of a PDF's objects, from its one classic cross-reference table; undefined for any other layout. */
@@ -165,7 +166,9 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   let xref = `xref\n0 ${size}\n0000000000 65535 f \n`;
   for (let n = 1; n < size; n++) xref += at.has(n) ? `${String(at.get(n)).padStart(10, '0')} 00000 n \n` : '0000000000 00000 f \n';
   const t = doc.context.trailerInfo;
-  const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', t.ID ? `/ID ${String(t.ID)}` : ''].filter(Boolean).join(' ');
+  // The file identifier is a digest of what is written, not Chromium's: the same content gives the same bytes.
+  const digest = parts.reduce((hash, part) => hash.update(part), createHash('md5')).digest('hex');
+  const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', `/ID [<${digest}> <${digest}>]`].filter(Boolean).join(' ');
   parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
   return new Uint8Array(Buffer.concat(parts));
 }
