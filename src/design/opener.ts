@@ -41,12 +41,12 @@ function diagramPart(kit: Kit): string | undefined {
  * pictogram, then the list of its fiches with their summaries and start pages — and, in the part competences.yml
  * names, the kit's competences diagram.
  */
-export function partOpener(kit: Kit, group: BookletPart, starts: Map<number, number>): Element {
+export function partOpener(kit: Kit, group: BookletPart, starts: Map<number, number>, href: (fiche: Fiche) => string = (f) => `#fiche-${f.number}`): Element {
   const { part, rank, fiches } = group;
   const entries = fiches.map((f) => {
     const page = starts.get(f.number);
     return h('li.opener-entry', [
-      h('a.opener-link', { href: `#fiche-${f.number}` }, [
+      h('a.opener-link', { href: href(f) }, [
         h('span.opener-fiche-number', String(f.number)),
         h('span.opener-fiche-title', frenchTypography(f.meta.title)),
         h('span.opener-fiche-page', page ? `p.\u00A0${page}` : ''),

@@ -31,6 +31,12 @@ export interface CheckOptions {
   skip?: string[];
   /** Also check the contrast of every text against what is painted under it (WCAG 1.4.3, 4.5:1). */
   contrast?: boolean;
+  /**
+   * Which parts to check, all by default. The build checks the content streams of each printed piece once
+   * (`content` only, before it has its document's metadata), then each PDF assembled from pieces whose content
+   * it copies as it is (`document` only: metadata, structure, annotations, fonts, and every MCID's parent).
+   */
+  scope?: 'all' | 'content' | 'document';
 }
 
 class Report {
@@ -152,6 +158,34 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
       }
     }
   }
+}
+
+/**
+ * Without reading the content: every page and form that has marked content (StructParents) has its array in the
+ * parent tree, of elements. What a document assembled from checked pieces can get wrong is there, not in the
+ * content it copies.
+ */
+function checkParentArrays(doc: PDFDocument, parents: Map<number, PDFObject> | undefined, report: Report): void {
+  if (!parents) return;
+  const check = (holder: PDFDict, page: number) => {
+    const key = holder.lookup(PDFName.of('StructParents'));
+    if (!(key instanceof PDFNumber)) return;
+    const entry = parents.get(key.asNumber());
+    const array = entry instanceof PDFRef ? doc.context.lookup(entry) : entry;
+    if (!(array instanceof PDFArray)) return report.add('MCID-orphelin', page, `StructParents ${key.asNumber()}`);
+    for (let i = 0; i < array.size(); i++) {
+      const parent = array.get(i);
+      if (parent instanceof PDFRef && !(doc.context.lookup(parent) instanceof PDFDict)) report.add('MCID-orphelin', page, `MCID ${i}`);
+    }
+  };
+  doc.getPages().forEach((page, i) => {
+    check(page.node, i);
+    const xobjects = getDict(getDict(page.node, 'Resources'), 'XObject');
+    for (const [, ref] of xobjects?.entries() ?? []) {
+      const form = ref instanceof PDFRef ? doc.context.lookup(ref) : ref;
+      if (form instanceof PDFStream) check(form.dict, i);
+    }
+  });
 }
 
 function contextOf(stack: readonly Frame[]): 'tagged' | 'artifact' | 'none' | 'artifact-invisible' {
@@ -483,11 +517,13 @@ function checkDocumentLevel(doc: PDFDocument, report: Report): void {
 /** Checks a loaded document; failures sorted by condition. */
 export function checkDocument(doc: PDFDocument, options: CheckOptions = {}): Failure[] {
   const report = new Report(new Set(options.skip ?? []));
-  checkDocumentLevel(doc, report);
+  const scope = options.scope ?? 'all';
+  if (scope !== 'content') checkDocumentLevel(doc, report);
   const parents = checkStructure(doc, report);
   checkAnnotations(doc, parents, report);
   checkFonts(doc, report);
-  checkContent(doc, report, parents, options.contrast ?? true);
+  if (scope !== 'document') checkContent(doc, report, parents, options.contrast ?? true);
+  else checkParentArrays(doc, parents, report);
   return [...report.failures.values()].sort((a, b) => a.condition.localeCompare(b.condition));
 }
 

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accessWithReport, type AccessResult } from './access.js';
+import { accessPiece, accessWithReport, type AccessResult } from './access.js';
 import type { AccessJob } from './access-worker.js';
-import type { PdfMeta } from './assemble.js';
+import type { PdfMeta } from '../pdf/meta.js';
 
 const WORKER = fileURLToPath(new URL('./access-worker.js', import.meta.url));
 
@@ -31,12 +31,12 @@ export class AccessPool {
   /** At most `size` threads, started on first use. */
   constructor(private readonly size: number) {}
 
-  /** Runs the pass over one PDF. */
-  run(bytes: Uint8Array, meta: PdfMeta): Promise<AccessResult> {
-    if (!this.threaded) return accessWithReport(bytes, meta);
+  /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
+  run(bytes: Uint8Array, meta?: PdfMeta): Promise<AccessResult> {
+    if (!this.threaded) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes);
     if (this.closed) return Promise.reject(new Error('accessibility pool closed'));
     return new Promise<AccessResult>((resolve, reject) => {
-      this.queue.push({ job: { id: this.next++, bytes, meta }, resolve, reject });
+      this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}) }, resolve, reject });
       this.pump();
     });
   }

@@ -1,17 +1,18 @@
 /** A worker thread running the accessibility pass (see access-pool.ts): bytes and metadata in, bytes and report out. */
 import { parentPort } from 'node:worker_threads';
-import { accessWithReport } from './access.js';
-import type { PdfMeta } from './assemble.js';
+import { accessPiece, accessWithReport } from './access.js';
+import type { PdfMeta } from '../pdf/meta.js';
 
 /** One job of the pool. */
 export interface AccessJob {
   id: number;
   bytes: Uint8Array;
-  meta: PdfMeta;
+  /** The document's metadata for the whole pass; none for a piece (see accessPiece). */
+  meta?: PdfMeta;
 }
 
 parentPort?.on('message', (job: AccessJob) => {
-  accessWithReport(job.bytes, job.meta).then(
+  (job.meta ? accessWithReport(job.bytes, job.meta) : accessPiece(job.bytes)).then(
     ({ bytes, report }) => {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       parentPort!.postMessage({ id: job.id, bytes, report }, own ? [bytes.buffer as ArrayBuffer] : []);

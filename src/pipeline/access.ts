@@ -26,7 +26,8 @@ import { xmpPacket } from '../pdf/xmp.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
 import { rewriteCompact, xrefOffsets } from './incremental.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
-import type { PdfMeta } from './assemble.js';
+import { stabiliseStructureIds } from '../pdf/ids.js';
+import type { PdfMeta } from '../pdf/meta.js';
 
 /** What the pass did to one PDF, for reports and tests. */
 export interface AccessReport {
@@ -51,10 +52,36 @@ export async function access(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8Arr
   return (await accessWithReport(bytes, meta)).bytes;
 }
 
-/** The pass, with what it did. */
+/** The pass over a whole PDF, with what it did: the pass over its content and structure, then its document level. */
 export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promise<AccessResult> {
-
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const { report, touched } = repairContent(doc);
+  const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
+  finishDocument(doc, meta, touch);
+  report.failures = checkDocument(doc, { skip: ['06-002'], contrast: false });
+  if (report.failures.length === 0) claimPdfUa(doc, meta);
+  const offsets = xrefOffsets(bytes);
+  const out = offsets ? rewriteCompact(doc, bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
+  return { bytes: out, report };
+}
+
+/**
+ * The pass over a printed piece (a fiche's body, a booklet's own pages), before assemble makes documents of it:
+ * content and structure repaired, structure ids renumbered in tree order; its failures are those of the content
+ * and structure checks. Document-level fixes (XMP, title, language) are for each document assembled from it.
+ */
+export async function accessPiece(bytes: Uint8Array): Promise<AccessResult> {
+  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const { report, touched } = repairContent(doc);
+  for (const n of stabiliseStructureIds(doc).objects) touched.add(n);
+  report.failures = checkDocument(doc, { scope: 'content', contrast: false });
+  const offsets = xrefOffsets(bytes);
+  const out = offsets ? rewriteCompact(doc, bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
+  return { bytes: out, report };
+}
+
+/** Repairs a document's content streams, fonts' text and structure tree; the objects it changed. */
+function repairContent(doc: PDFDocument): { report: AccessReport; touched: Set<number> } {
   const ctx = doc.context;
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => {
@@ -143,29 +170,37 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   }
   canonicalStructureNumbers(doc, touch);
 
-  // Document level: language, title shown by viewers, marked, XMP.
+  return { report, touched };
+}
+
+/**
+ * The document level of an accessible PDF: language, title shown by viewers, marked content, XMP metadata
+ * (without the PDF/UA identifier: claimPdfUa adds it once the checker found nothing).
+ */
+export function finishDocument(doc: PDFDocument, meta: PdfMeta, touch: (ref: PDFRef | undefined) => void): void {
+  const ctx = doc.context;
   const catalog = doc.catalog;
-  const catalogRef = ctx.trailerInfo.Root as PDFRef;
   doc.setLanguage(meta.lang ?? 'fr-FR');
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   const markInfo = ctx.obj({ Marked: true }) as PDFDict;
   markInfo.set(PDFName.of('Marked'), PDFBool.True);
   if (!(catalog.lookup(PDFName.of('MarkInfo')) instanceof PDFDict)) catalog.set(PDFName.of('MarkInfo'), markInfo);
-  const xmpFields = { title: meta.title, author: meta.author, subject: meta.subject, keywords: meta.keywords, lang: meta.lang ?? 'fr-FR', producer: meta.producer, creatorTool: 'kitess', date: meta.date };
-  const metadataRef = ctx.register(xmpStream(doc, xmpPacket({ ...xmpFields, pdfua: false })));
+  const metadataRef = ctx.register(xmpStream(doc, xmpPacket({ ...xmpFields(meta), pdfua: false })));
   catalog.set(PDFName.of('Metadata'), metadataRef);
-  touch(catalogRef);
+  touch(ctx.trailerInfo.Root as PDFRef);
+  touch(metadataRef);
   const info = ctx.trailerInfo.Info;
   if (info instanceof PDFRef) touch(info);
+}
 
-  // Claim PDF/UA-1 only if the checker finds nothing else wrong.
-  report.failures = checkDocument(doc, { skip: ['06-002'], contrast: false });
-  if (report.failures.length === 0) ctx.assign(metadataRef, xmpStream(doc, xmpPacket({ ...xmpFields, pdfua: true })));
+/** Declares PDF/UA-1 in the document's XMP metadata (written by finishDocument). */
+export function claimPdfUa(doc: PDFDocument, meta: PdfMeta): void {
+  const ref = doc.catalog.get(PDFName.of('Metadata'));
+  if (ref instanceof PDFRef) doc.context.assign(ref, xmpStream(doc, xmpPacket({ ...xmpFields(meta), pdfua: true })));
+}
 
-  touch(metadataRef);
-  const offsets = xrefOffsets(bytes);
-  const out = offsets ? rewriteCompact(doc, bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
-  return { bytes: out, report };
+function xmpFields(meta: PdfMeta) {
+  return { title: meta.title, author: meta.author, subject: meta.subject, keywords: meta.keywords, lang: meta.lang ?? 'fr-FR', producer: meta.producer, creatorTool: 'kitess', date: meta.date };
 }
 
 function xmpStream(doc: PDFDocument, xml: string): PDFRawStream {

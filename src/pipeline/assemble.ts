@@ -1,198 +1,25 @@
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
-import { appendUpdate, classicXref, patchInPlace } from './incremental.js';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { appendUpdate, classicXref, patchInPlace, rewriteCompact, writeDocument, xrefOffsets } from './incremental.js';
+import type { Fiche, Kit } from '../model.js';
+import { checkDocument, type Failure } from '../pdfua/check.js';
+import { claimPdfUa, finishDocument } from './access.js';
+import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
+import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
+import { writeOutline } from '../pdf/outline.js';
+import { flateStream } from '../pdf/objects.js';
+import { canonicalStructureNumbers } from '../pdf/canonical.js';
+import { bookletParts } from '../design/opener.js';
+import { editionLabel } from '../text/format.js';
+import { frenchTypography } from '../text/typography.js';
+import { ficheUrl, plainSpaces } from './render.js';
+import type { BookletPlan, FrameLayout } from './pagination.js';
 
-/** The document information every PDF carries. */
-export interface PdfMeta {
-  title: string;
-  author: string;
-  subject: string;
-  keywords: string[];
-  /** Creation and modification date: fixed, so that builds are reproducible. */
-  date: Date;
-  producer: string;
-  /** BCP 47 language of the document; fr-FR when not given. */
-  lang?: string;
-}
+export { readOutline, writeOutline, type OutlineEntry, type OutlineNode } from '../pdf/outline.js';
+export { stabiliseStructureIds } from '../pdf/ids.js';
+export type { PdfMeta } from '../pdf/meta.js';
+import { stabiliseStructureIds } from '../pdf/ids.js';
+import type { PdfMeta } from '../pdf/meta.js';
 
-/** One bookmark: a title, the page it opens (0-based) and its children. */
-export interface OutlineNode {
-  title: string;
-  pageIndex: number;
-  children?: OutlineNode[];
-}
-
-/** A bookmark read back from a PDF, flattened with its depth. */
-export interface OutlineEntry {
-  title: string;
-  pageIndex: number;
-  depth: number;
-}
-
-function decodeText(obj: PDFObject | undefined): string {
-  if (obj instanceof PDFHexString || obj instanceof PDFString) return obj.decodeText();
-  return '';
-}
-
-function destinationPage(doc: PDFDocument, item: PDFDict): number {
-  const pages = doc.getPages().map((p) => p.ref);
-  let dest: PDFObject | undefined = item.lookup(PDFName.of('Dest'));
-  if (!dest) {
-    const action = item.lookup(PDFName.of('A'));
-    if (action instanceof PDFDict) dest = action.lookup(PDFName.of('D'));
-  }
-  if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) {
-    const key = dest instanceof PDFName ? dest.decodeText() : dest.decodeText();
-    dest = lookupNamedDest(doc, key);
-  }
-  if (dest instanceof PDFDict) dest = dest.lookup(PDFName.of('D'));
-  if (dest instanceof PDFArray) {
-    const target = dest.get(0);
-    if (target instanceof PDFRef) return pages.findIndex((ref) => ref.objectNumber === target.objectNumber);
-  }
-  return -1;
-}
-
-function lookupNamedDest(doc: PDFDocument, key: string): PDFObject | undefined {
-  const catalog = doc.catalog;
-  const dests = catalog.lookup(PDFName.of('Dests'));
-  if (dests instanceof PDFDict) return dests.lookup(PDFName.of(key));
-  const names = catalog.lookup(PDFName.of('Names'));
-  const tree = names instanceof PDFDict ? names.lookup(PDFName.of('Dests')) : undefined;
-  const search = (node: PDFObject | undefined): PDFObject | undefined => {
-    if (!(node instanceof PDFDict)) return undefined;
-    const leaf = node.lookup(PDFName.of('Names'));
-    if (leaf instanceof PDFArray) {
-      for (let i = 0; i < leaf.size(); i += 2) if (decodeText(leaf.lookup(i)) === key) return leaf.lookup(i + 1);
-    }
-    const kids = node.lookup(PDFName.of('Kids'));
-    if (kids instanceof PDFArray) {
-      for (let i = 0; i < kids.size(); i++) {
-        const found = search(kids.lookup(i));
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return search(tree);
-}
-
-/** Reads a PDF's bookmarks in document order, with the page each one opens. */
-export function readOutline(doc: PDFDocument): OutlineEntry[] {
-  const entries: OutlineEntry[] = [];
-  const root = doc.catalog.lookup(PDFName.of('Outlines'));
-  const walk = (first: PDFObject | undefined, depth: number) => {
-    let item = first;
-    while (item instanceof PDFDict) {
-      entries.push({ title: decodeText(item.lookup(PDFName.of('Title'))), pageIndex: destinationPage(doc, item), depth });
-      walk(item.lookup(PDFName.of('First')), depth + 1);
-      item = item.lookup(PDFName.of('Next'));
-    }
-  };
-  if (root instanceof PDFDict) walk(root.lookup(PDFName.of('First')), 0);
-  return entries;
-}
-
-/** Replaces the PDF's bookmarks by the given tree, every entry opening its page at full view. */
-export function writeOutline(doc: PDFDocument, nodes: OutlineNode[]): void {
-  const ctx = doc.context;
-  const pages = doc.getPages();
-  const rootRef = ctx.nextRef();
-  const build = (list: OutlineNode[], parent: PDFRef): { first?: PDFRef; last?: PDFRef; count: number } => {
-    const refs = list.map(() => ctx.nextRef());
-    let count = 0;
-    list.forEach((node, i) => {
-      const dict = ctx.obj({}) as PDFDict;
-      dict.set(PDFName.of('Title'), PDFHexString.fromText(node.title));
-      dict.set(PDFName.of('Parent'), parent);
-      if (i > 0) dict.set(PDFName.of('Prev'), refs[i - 1]!);
-      if (i < list.length - 1) dict.set(PDFName.of('Next'), refs[i + 1]!);
-      const page = pages[Math.max(0, Math.min(pages.length - 1, node.pageIndex))]!;
-      dict.set(PDFName.of('Dest'), ctx.obj([page.ref, PDFName.of('Fit')]));
-      const kids = build(node.children ?? [], refs[i]!);
-      if (kids.first) {
-        dict.set(PDFName.of('First'), kids.first);
-        dict.set(PDFName.of('Last'), kids.last!);
-        dict.set(PDFName.of('Count'), PDFNumber.of(kids.count));
-      }
-      count += 1 + kids.count;
-      ctx.assign(refs[i]!, dict);
-    });
-    return { first: refs[0], last: refs[refs.length - 1], count };
-  };
-  const top = build(nodes, rootRef);
-  const root = ctx.obj({ Type: 'Outlines' }) as PDFDict;
-  if (top.first) {
-    root.set(PDFName.of('First'), top.first);
-    root.set(PDFName.of('Last'), top.last!);
-    root.set(PDFName.of('Count'), PDFNumber.of(top.count));
-  }
-  ctx.assign(rootRef, root);
-  doc.catalog.set(PDFName.of('Outlines'), rootRef);
-  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
-}
-
-const NODE_ID = /^node\d+$/;
-
-function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFObject) => void) => void, seen: Set<PDFObject>): void {
-  if (seen.has(obj)) return;
-  seen.add(obj);
-  if (obj instanceof PDFDict) {
-    for (const [key, value] of obj.entries()) {
-      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(key, next));
-      else walkStrings(value, visit, seen);
-    }
-  } else if (obj instanceof PDFArray) {
-    for (let i = 0; i < obj.size(); i++) {
-      const value = obj.get(i);
-      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(i, next));
-      else walkStrings(value, visit, seen);
-    }
-  }
-}
-
-/** The `node…` ids of structure elements in the order a reader meets them: depth first through the structure tree. */
-function idsInTreeOrder(doc: PDFDocument): string[] {
-  const order: string[] = [];
-  const seen = new Set<PDFObject>();
-  const walk = (obj: PDFObject | undefined) => {
-    if (obj instanceof PDFRef) obj = doc.context.lookup(obj);
-    if (!obj || seen.has(obj)) return;
-    seen.add(obj);
-    if (obj instanceof PDFArray) {
-      for (let i = 0; i < obj.size(); i++) walk(obj.get(i));
-      return;
-    }
-    if (!(obj instanceof PDFDict)) return;
-    const id = obj.lookup(PDFName.of('ID'));
-    if (id instanceof PDFString || id instanceof PDFHexString) {
-      const value = id.decodeText();
-      if (NODE_ID.test(value)) order.push(value);
-    }
-    walk(obj.get(PDFName.of('K')));
-  };
-  walk(doc.catalog.get(PDFName.of('StructTreeRoot')));
-  return order;
-}
-
-/**
- * Chromium names tagged elements after its DOM node ids (`node00000022`), which depend on every page the
- * renderer built before, and are not even always in the same relative order for the same document: renumbering
- * them in the order of the structure tree (then any left, in their own order) makes the same document give the
- * same bytes.
- */
-export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, string>; objects: number[] } {
-  const objects = doc.context.enumerateIndirectObjects();
-  const ids = new Set<string>();
-  const holders = new Set<number>();
-  const collect = new Set<PDFObject>();
-  for (const [ref, obj] of objects) walkStrings(obj, (value) => NODE_ID.test(value) && (ids.add(value), holders.add(ref.objectNumber)), collect);
-  const inTree = idsInTreeOrder(doc).filter((id) => ids.has(id));
-  const rest = [...ids].filter((id) => !inTree.includes(id)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const rename = new Map([...new Set([...inTree, ...rest])].map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));
-  const seen = new Set<PDFObject>();
-  for (const [, obj] of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
-  return { rename, objects: [...holders] };
-}
 
 const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
 
@@ -238,4 +65,223 @@ export async function finishPdf(doc: PDFDocument, meta: PdfMeta): Promise<Uint8A
     }
   }
   return doc.save({ useObjectStreams: false });
+}
+
+/** A piece printed once (a fiche's body, a booklet's own pages) after the accessibility pass over its content. */
+export interface Piece {
+  bytes: Uint8Array;
+  pages: number;
+  /** What the checker found in its content and structure: a document made of it claims PDF/UA only if nothing. */
+  failures: Failure[];
+}
+
+/** A PDF assembled from pieces. */
+export interface Assembled {
+  bytes: Uint8Array;
+  pages: number;
+  /** What the checker finds (its pieces' content, its own document level): PDF/UA-1 is claimed only when none. */
+  failures: Failure[];
+}
+
+/** Running header of a fiche's pages: the kit and the fiche's number. */
+export function runningHeader(kit: Kit, fiche: Fiche): string {
+  return `${kit.config.title} · Fiche ${fiche.number}`;
+}
+
+/** The margin boxes of a fiche's page: its kit and number, its title, the edition, and the folio given. */
+function fichePageStamps(kit: Kit, fiche: Fiche, height: number, folio: string, url?: string): StampText[] {
+  const top = height - MARGIN_BOXES.headerFromTop;
+  const bottom = MARGIN_BOXES.footerFromBottom;
+  return [
+    { text: plainSpaces(runningHeader(kit, fiche)), weight: 600, align: 'left', x: MARGIN_BOXES.left, y: top, place: 'Header' },
+    { text: plainSpaces(frenchTypography(fiche.meta.title)), weight: 400, align: 'right', x: MARGIN_BOXES.right, y: top, place: 'Header' },
+    { text: editionLabel(kit.config.edition), weight: 400, align: 'left', x: MARGIN_BOXES.left, y: bottom, place: 'Footer' },
+    ...(url ? [{ text: url, weight: 400 as const, align: 'center' as const, x: MARGIN_BOXES.center, y: bottom, place: 'Footer' as const }] : []),
+    { text: folio, weight: 600, align: 'right', x: MARGIN_BOXES.right, y: bottom, place: 'Footer' },
+  ];
+}
+
+/** Sets the document information every PDF of kitess carries (title, author, subject, keywords, fixed dates). */
+function setInfo(doc: PDFDocument, meta: PdfMeta): void {
+  doc.setTitle(meta.title, { showInWindowTitleBar: true });
+  doc.setAuthor(meta.author);
+  doc.setSubject(meta.subject);
+  doc.setKeywords(meta.keywords);
+  doc.setCreator('kitess');
+  doc.setProducer(meta.producer);
+  doc.setCreationDate(meta.date);
+  doc.setModificationDate(meta.date);
+}
+
+/** Document level, then the checker on what assembling made (the pieces' content was checked once); PDF/UA-1 claimed when nothing fails. */
+function finishAccessible(doc: PDFDocument, meta: PdfMeta, pieces: Failure[], touch: (ref: PDFRef | undefined) => void): Failure[] {
+  finishDocument(doc, meta, touch);
+  const own = checkDocument(doc, { skip: ['06-002'], scope: 'document' });
+  const failures = [...pieces, ...own];
+  if (failures.length === 0) claimPdfUa(doc, meta);
+  return failures;
+}
+
+/**
+ * A fiche's own PDF from its printed body: on every page the running header (kit, fiche, title) and the footer
+ * (edition, address, page x/y) as pagination artifacts; metadata, XMP. Written as one compact revision: the
+ * printed objects are copied as they were.
+ */
+export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: PdfMeta): Promise<Assembled> {
+  const doc = await PDFDocument.load(piece.bytes, { updateMetadata: false });
+  const touched = new Set<number>();
+  const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
+  const fonts = new StampFonts(doc);
+  const colour = rgbOf(kit.config.accent);
+  const pages = doc.getPages();
+  const url = ficheUrl(kit, fiche).replace(/^https:\/\//, '');
+  for (const [i, page] of pages.entries()) {
+    const { ops, fonts: used } = await fonts.draw(fichePageStamps(kit, fiche, page.getHeight(), `Page ${i + 1}\u00A0/\u00A0${pages.length}`, url), colour);
+    for (const ref of appendToPage(doc, page, ops, used)) touch(ref);
+  }
+  await fonts.embed();
+  setInfo(doc, meta);
+  const failures = finishAccessible(doc, meta, piece.failures, touch);
+  const offsets = xrefOffsets(piece.bytes);
+  const bytes = offsets ? rewriteCompact(doc, piece.bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
+  return { bytes, pages: pages.length, failures };
+}
+
+/** The booklet's pages as planned, with the printed pieces they come from. */
+export interface BookletParts {
+  plan: BookletPlan;
+  frame: Piece;
+  layout: FrameLayout;
+  /** Each fiche's printed body, by number. */
+  fiches: Map<number, Piece>;
+}
+
+/**
+ * A booklet from its printed pieces: its own pages and its fiches' bodies in the planned order, one structure
+ * tree, headers, footers and folios stamped, links to fiches pointing to their first page, bookmarks, page
+ * labels, metadata and XMP. With `bleed`, the booklet's own pages were printed at the print-shop size and the
+ * fiches' pages are centred on sheets of that size.
+ */
+export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMeta, variant: { bleed?: boolean } = {}): Promise<Assembled> {
+  const { plan, layout } = parts;
+  const numbers = [...parts.fiches.keys()];
+  const sources = [await PDFDocument.load(parts.frame.bytes, { updateMetadata: false }), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, { updateMetadata: false }))))];
+  const sourceOf = new Map(numbers.map((n, i) => [n, i + 1]));
+  const frameSize = sources[0]!.getPage(0).getSize();
+  const slots: PageSlot[] = plan.pages.map((p) => {
+    if (p.kind === 'front') return { source: 0, index: p.index };
+    if (p.kind === 'opener') return { source: 0, index: layout.openers.get(p.part)! };
+    if (p.kind === 'back') return { source: 0, index: layout.front + layout.openers.size + p.index };
+    if (p.kind === 'fiche') return { source: sourceOf.get(p.number)!, index: p.index };
+    return { blank: [frameSize.width, frameSize.height] as [number, number] };
+  });
+  // The structure follows the pages: the booklet's own elements where their page goes, each fiche's after its opener.
+  const frameTops = topElements(sources[0]!);
+  const openerOf = new Map([...layout.openers].map(([part, page]) => [page, part]));
+  const kids: { source: number; ref: PDFRef }[] = [];
+  const frameKids = (test: (page: number) => boolean) => {
+    for (const top of frameTops) if (test(top.page)) kids.push({ source: 0, ref: top.ref });
+  };
+  frameKids((page) => page < layout.front);
+  for (const group of bookletParts(kit)) {
+    const opener = layout.openers.get(group.part.id)!;
+    frameKids((page) => page === opener);
+    for (const fiche of group.fiches) for (const top of topElements(sources[sourceOf.get(fiche.number)!]!)) kids.push({ source: sourceOf.get(fiche.number)!, ref: top.ref });
+  }
+  frameKids((page) => page >= layout.front + layout.openers.size || (page >= layout.front && !openerOf.has(page)));
+
+  const doc = await PDFDocument.create({ updateMetadata: false });
+  const merged = mergeTagged(doc, sources, slots, kids);
+  const pages = merged.pages;
+  // A4 pages of fiches on the print-shop sheet: centred, so that they keep their place relative to the trim.
+  const shift = variant.bleed ? { x: (frameSize.width - A4.width) / 2, y: (frameSize.height - A4.height) / 2 } : { x: 0, y: 0 };
+
+  // Stamps: fiches' pages get their header and footer; the édito, changes and sommaire pages their footer.
+  const fonts = new StampFonts(doc);
+  const colour = rgbOf(kit.config.accent);
+  const byNumber = new Map(kit.fiches.map((f) => [f.number, f]));
+  for (const [i, slot] of plan.pages.entries()) {
+    const page = pages[i]!;
+    let texts: StampText[] = [];
+    if (slot.kind === 'fiche') texts = fichePageStamps(kit, byNumber.get(slot.number)!, A4.height, String(i + 1));
+    else if (slot.kind === 'front' && slot.index > 0) {
+      texts = [
+        { text: editionLabel(kit.config.edition), weight: 400, align: 'left', x: MARGIN_BOXES.left, y: MARGIN_BOXES.footerFromBottom, place: 'Footer' },
+        { text: String(i + 1), weight: 600, align: 'right', x: MARGIN_BOXES.right, y: MARGIN_BOXES.footerFromBottom, place: 'Footer' },
+      ];
+    }
+    if (texts.length === 0 && !(slot.kind === 'fiche' && variant.bleed)) continue;
+    const { ops, fonts: used } = await fonts.draw(texts, colour);
+    if (slot.kind === 'fiche' && variant.bleed) {
+      appendToPage(doc, page, ops, used);
+      centreOnSheet(doc, page, shift, frameSize);
+    } else appendToPage(doc, page, variant.bleed ? `q 1 0 0 1 ${shift.x} ${shift.y} cm\n${ops}Q\n` : ops, used);
+  }
+  await fonts.embed();
+
+  // Links to a fiche of the kit (sommaire, openers, cross-references) go to its first page; a fiche's own
+  // address (its QR code) stays the address of its latest version.
+  const urls = new Map(kit.fiches.map((f) => [ficheUrl(kit, f), f.number]));
+  for (const [i, slot] of plan.pages.entries()) {
+    const annots = pages[i]!.node.lookup(PDFName.of('Annots'));
+    if (!(annots instanceof PDFArray)) continue;
+    for (let a = 0; a < annots.size(); a++) {
+      const annot = annots.lookup(a);
+      const action = annot instanceof PDFDict ? annot.lookup(PDFName.of('A')) : undefined;
+      const uri = action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined;
+      const target = uri instanceof PDFString || uri instanceof PDFHexString ? urls.get(uri.decodeText()) : undefined;
+      if (target === undefined || (slot.kind === 'fiche' && slot.number === target) || !plan.starts.has(target)) continue;
+      const start = plan.starts.get(target)!;
+      const dest = pages[start - 1]!;
+      (annot as PDFDict).set(PDFName.of('A'), doc.context.obj({ S: 'GoTo', D: [dest.ref, 'XYZ', 0, dest.getHeight(), 0] }));
+      const contents = (annot as PDFDict).lookup(PDFName.of('Contents'));
+      const text = contents instanceof PDFString || contents instanceof PDFHexString ? contents.decodeText() : '';
+      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), PDFHexString.fromText(`${text} (p.\u00A0${start})`.trim()));
+    }
+  }
+
+  // Bookmarks and page labels (the folios are the page numbers, from the cover on).
+  const at = (framePage: number) => plan.pages.findIndex((p, i) => slots[i] && 'source' in slots[i]! && (slots[i] as { source: number }).source === 0 && (slots[i] as { index: number }).index === framePage);
+  writeOutline(doc, [
+    { title: 'Couverture', pageIndex: 0 },
+    { title: 'Édito', pageIndex: at(layout.edito) },
+    { title: 'Sommaire', pageIndex: at(layout.toc) },
+    ...bookletParts(kit).map((g) => ({
+      title: g.part.title,
+      pageIndex: at(layout.openers.get(g.part.id)!),
+      children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: plan.starts.get(f.number)! - 1 })),
+    })),
+    { title: 'Quatrième de couverture', pageIndex: pages.length - 1 },
+  ]);
+  doc.catalog.set(PDFName.of('PageLabels'), doc.context.obj({ Nums: [0, { S: 'D' }] }));
+  canonicalStructureNumbers(doc, () => undefined);
+  stabiliseStructureIds(doc);
+  setInfo(doc, meta);
+  const failures = finishAccessible(doc, meta, [...parts.frame.failures, ...[...parts.fiches.values()].flatMap((p) => p.failures)], () => undefined);
+  return { bytes: writeDocument(doc), pages: pages.length, failures };
+}
+
+/** A4 as Chromium prints it, in points. */
+const A4 = { width: 594.96, height: 841.92 } as const;
+
+/** Puts a page's content (and links) on a larger sheet, shifted by `shift`. */
+function centreOnSheet(doc: PDFDocument, page: PDFPage, shift: { x: number; y: number }, sheet: { width: number; height: number }): void {
+  const ctx = doc.context;
+  const contents = page.node.get(PDFName.of('Contents'));
+  const list = contents instanceof PDFArray ? contents.asArray() : contents ? [contents] : [];
+  const before = ctx.register(flateStream(ctx, Buffer.from(`q 1 0 0 1 ${shift.x} ${shift.y} cm\n`, 'latin1')));
+  const after = ctx.register(flateStream(ctx, Buffer.from('Q\n', 'latin1')));
+  page.node.set(PDFName.of('Contents'), ctx.obj([before, ...list, after]));
+  page.node.set(PDFName.of('MediaBox'), ctx.obj([0, 0, sheet.width, sheet.height]));
+  const annots = page.node.lookup(PDFName.of('Annots'));
+  if (!(annots instanceof PDFArray)) return;
+  for (let i = 0; i < annots.size(); i++) {
+    const annot = annots.lookup(i);
+    const rect = annot instanceof PDFDict ? annot.lookup(PDFName.of('Rect')) : undefined;
+    if (!(rect instanceof PDFArray)) continue;
+    for (let j = 0; j < rect.size(); j++) {
+      const v = rect.lookup(j);
+      if (v instanceof PDFNumber) rect.set(j, PDFNumber.of(v.asNumber() + (j % 2 === 0 ? shift.x : shift.y)));
+    }
+  }
 }

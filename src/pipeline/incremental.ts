@@ -172,3 +172,8 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/** Writes a document made in memory (no file it was read from): every object serialised, a digest for its /ID. */
+export function writeDocument(doc: PDFDocument): Uint8Array {
+  return rewriteCompact(doc, new Uint8Array(Buffer.from('%PDF-1.7\n%\xE2\xE3\xCF\xD3\n', 'latin1')), new Map(), new Set());
+}

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, HTTPRequest } from 'puppeteer';
+import type { Browser, HTTPRequest, Page } from 'puppeteer';
 import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
 import { PrintError, throwIfAborted } from '../errors.js';
-import { DOC_ORIGIN, type RenderedDoc } from './render.js';
+import { DOC_ORIGIN, documentHtml, type RenderedDoc } from './render.js';
 
 /** Content types of the files the printer serves. */
 const ASSET_TYPES: Record<string, string> = {
@@ -35,18 +35,8 @@ export function resolveAsset(url: string, kitDir: string): string | undefined {
 
 /** Answers one request of a page printing `doc`: the document itself, the build's own files, nothing else. */
 export async function serveRequest(request: HTTPRequest, doc: RenderedDoc): Promise<void> {
-  const url = request.url();
-  if (url === `${DOC_ORIGIN}/document.html`) {
-    return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: doc.html });
-  }
-  const file = request.method() === 'GET' ? resolveAsset(url, doc.kitDir) : undefined;
-  if (!file) return request.abort('blockedbyclient');
-  try {
-    const body = await readFile(file);
-    return request.respond({ status: 200, contentType: ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
-  } catch {
-    return request.respond({ status: 404, body: '' });
-  }
+  if (request.url() === `${DOC_ORIGIN}/document.html`) return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: doc.html });
+  return serveFile(request, doc.kitDir);
 }
 
 /** Options of one print. */
@@ -56,47 +46,184 @@ export interface PrintOptions {
   outline?: boolean;
 }
 
+/** The page every tab loads once: the theme's stylesheets and fonts, an empty body the documents are swapped into. */
+const SHELL = (() => {
+  const html = documentHtml({ title: '', style: '', bleed: true, bodyClass: '', body: '' });
+  // The print-shop stylesheet and the inline style get ids the swap finds them by.
+  return html.replace('<link rel="stylesheet" href="/templates/print-bleed.css">', '<link rel="stylesheet" href="/templates/print-bleed.css" id="kitess-bleed">').replace('<style>', '<style id="kitess-style">');
+})();
+
+/** One tab of the printer, and the document it holds (whose kit folder it serves). */
+interface Tab {
+  page: Page;
+  doc?: RenderedDoc;
+}
+
+/** What a tab reports once a document is in it and its fonts and images are ready. */
+interface Readiness {
+  failed: string[];
+  missingImages: (string | null)[];
+  loaded: number;
+}
+
 /**
- * Prints one HTML document to PDF bytes in a new page of the given browser: offline (only the build's
- * own files are served), no script runs, and printing waits for fonts and images to be ready.
+ * Prints HTML documents to PDF in a few tabs of one browser, each tab reused from one document to the next: a
+ * tab loads the theme's stylesheets and fonts once, then each document's style and body are swapped in, so that
+ * a document costs its layout and its PDF, not a new tab, a page load and its fonts. Offline (only the build's
+ * own files are served), no script of the document runs, and printing waits for fonts and images to be ready.
  */
-export async function printPdf(browser: Browser, doc: RenderedDoc, options: PrintOptions = {}): Promise<Uint8Array> {
-  throwIfAborted(options.signal);
-  const page = await browser.newPage();
+export class Printer {
+  private readonly idle: Tab[] = [];
+  private readonly waiting: ((tab: Tab) => void)[] = [];
+  private readonly all = new Set<Tab>();
+  private opening = 0;
+
+  /** At most `size` tabs, opened on first use. */
+  constructor(
+    private readonly browser: Browser,
+    private readonly size: number,
+  ) {}
+
+  /** Prints one document; fails with a PrintError naming it. */
+  async print(doc: RenderedDoc, options: PrintOptions = {}): Promise<Uint8Array> {
+    throwIfAborted(options.signal);
+    const tab = await this.take();
+    let healthy = false;
+    try {
+      tab.doc = doc;
+      const ready = (await tab.page.evaluate(async (p) => {
+        document.title = p.title;
+        document.documentElement.className = p.bleed ? 'print-bleed' : '';
+        (document.getElementById('kitess-bleed') as HTMLLinkElement).disabled = !p.bleed;
+        document.getElementById('kitess-style')!.textContent = p.style;
+        document.body.className = p.bodyClass;
+        document.body.innerHTML = p.body;
+        await document.fonts.ready;
+        await Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)));
+        const failed = [...document.fonts].filter((f) => f.status === 'error').map((f) => `${f.family} ${f.weight}`);
+        const missingImages = [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src'));
+        return { failed, missingImages, loaded: [...document.fonts].filter((f) => f.status === 'loaded').length };
+      }, doc.parts)) as Readiness;
+      if (ready.failed.length > 0) throw new PrintError(`polices non chargées pour « ${doc.title} » : ${ready.failed.join(', ')}`);
+      if (ready.missingImages.length > 0) throw new PrintError(`images non chargées pour « ${doc.title} » : ${ready.missingImages.join(', ')}`);
+      if (ready.loaded === 0) throw new PrintError(`aucune police chargée pour « ${doc.title} »`);
+      throwIfAborted(options.signal);
+      const bytes = await tab.page.pdf({ printBackground: true, preferCSSPageSize: true, outline: options.outline ?? true, tagged: true, timeout: 120_000 });
+      healthy = true;
+      return bytes;
+    } catch (error) {
+      if (error instanceof PrintError) {
+        healthy = true;
+        throw error;
+      }
+      throwIfAborted(options.signal);
+      // Puppeteer's message is English: kept as the cause, shown with --debug.
+      const why = (error as Error)?.name === 'TimeoutError' ? 'le navigateur n’a pas répondu à temps' : 'le navigateur s’est arrêté ou a refusé la page';
+      throw new PrintError(`impression de « ${doc.title} » impossible : ${why} ; un navigateur qui répond est attendu (--debug donne le détail)`, { cause: error });
+    } finally {
+      // A tab whose print failed for the browser's reasons is closed, not reused.
+      if (healthy) this.give(tab);
+      else {
+        this.all.delete(tab);
+        await tab.page.close().catch(() => undefined);
+        this.wake();
+      }
+    }
+  }
+
+  /** Closes every tab. */
+  async close(): Promise<void> {
+    const tabs = [...this.all];
+    this.all.clear();
+    this.idle.length = 0;
+    await Promise.all(tabs.map((t) => t.page.close().catch(() => undefined)));
+  }
+
+  private async take(): Promise<Tab> {
+    const free = this.idle.pop();
+    if (free) return free;
+    if (this.all.size + this.opening < this.size) {
+      this.opening++;
+      try {
+        const tab = await this.open();
+        this.all.add(tab);
+        return tab;
+      } finally {
+        this.opening--;
+      }
+    }
+    return new Promise<Tab>((resolve) => this.waiting.push(resolve));
+  }
+
+  private give(tab: Tab): void {
+    const next = this.waiting.shift();
+    if (next) next(tab);
+    else this.idle.push(tab);
+  }
+
+  /** A tab was lost: one waiting print gets a new one. */
+  private wake(): void {
+    const next = this.waiting.shift();
+    if (!next) return;
+    this.opening++;
+    this.open()
+      .then((tab) => {
+        this.all.add(tab);
+        next(tab);
+      })
+      .catch(() => this.waiting.unshift(next))
+      .finally(() => this.opening--);
+  }
+
+  private async open(): Promise<Tab> {
+    let page: Page;
+    try {
+      page = await this.browser.newPage();
+    } catch (error) {
+      throw new PrintError('impression impossible : le navigateur n’a pas ouvert d’onglet ; un navigateur qui répond est attendu (--debug donne le détail)', { cause: error });
+    }
+    const tab: Tab = { page };
+    try {
+      await page.setJavaScriptEnabled(false);
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        serveTab(request, tab).catch(() => undefined);
+      });
+      const response = await page.goto(`${DOC_ORIGIN}/document.html`, { waitUntil: 'load' });
+      if (!response?.ok()) throw new Error('shell not loaded');
+      return tab;
+    } catch (error) {
+      await page.close().catch(() => undefined);
+      throw new PrintError('impression impossible : le navigateur n’a pas chargé la page d’impression ; un navigateur qui répond est attendu (--debug donne le détail)', { cause: error });
+    }
+  }
+}
+
+/** Answers one request of a printer's tab: its shell, the build's own files, the kit folder of the document it holds. */
+async function serveTab(request: HTTPRequest, tab: Tab): Promise<void> {
+  if (request.url() === `${DOC_ORIGIN}/document.html`) return request.respond({ status: 200, contentType: 'text/html; charset=utf-8', body: SHELL });
+  return serveFile(request, tab.doc?.kitDir ?? '');
+}
+
+/** Answers a request for one of the build's own files (templates, fonts, the kit's images); aborts any other. */
+async function serveFile(request: HTTPRequest, kitDir: string): Promise<void> {
+  const file = request.method() === 'GET' ? resolveAsset(request.url(), kitDir) : undefined;
+  if (!file) return request.abort('blockedbyclient');
   try {
-    await page.setJavaScriptEnabled(false);
-    await page.setRequestInterception(true);
-    page.on('request', (request) => {
-      serveRequest(request, doc).catch(() => undefined);
-    });
-    const response = await page.goto(`${DOC_ORIGIN}/document.html`, { waitUntil: 'load', signal: options.signal } as never);
-    if (!response?.ok()) throw new PrintError(`la page de « ${doc.title} » n'a pas pu être chargée`);
-    const ready = await page.evaluate(async () => {
-      await document.fonts.ready;
-      await Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)));
-      const failed = [...document.fonts].filter((f) => f.status === 'error').map((f) => `${f.family} ${f.weight}`);
-      const missingImages = [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src'));
-      return { failed, missingImages, loaded: [...document.fonts].filter((f) => f.status === 'loaded').length };
-    });
-    if (ready.failed.length > 0) throw new PrintError(`polices non chargées pour « ${doc.title} » : ${ready.failed.join(', ')}`);
-    if (ready.missingImages.length > 0) throw new PrintError(`images non chargées pour « ${doc.title} » : ${ready.missingImages.join(', ')}`);
-    if (ready.loaded === 0) throw new PrintError(`aucune police chargée pour « ${doc.title} »`);
-    throwIfAborted(options.signal);
-    return await page.pdf({
-      printBackground: true,
-      preferCSSPageSize: true,
-      outline: options.outline ?? true,
-      tagged: true,
-      timeout: 120_000,
-    });
-  } catch (error) {
-    if (error instanceof PrintError) throw error;
-    throwIfAborted(options.signal);
-    // Puppeteer's message is English: kept as the cause, shown with --debug.
-    const why = (error as Error)?.name === 'TimeoutError' ? 'le navigateur n’a pas répondu à temps' : 'le navigateur s’est arrêté ou a refusé la page';
-    throw new PrintError(`impression de « ${doc.title} » impossible : ${why} ; un navigateur qui répond est attendu (--debug donne le détail)`, { cause: error });
+    const body = await readFile(file);
+    return request.respond({ status: 200, contentType: ASSET_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream', body });
+  } catch {
+    return request.respond({ status: 404, body: '' });
+  }
+}
+
+/** Prints one document in a tab of its own (tests, one-off prints); a build uses one Printer for all. */
+export async function printPdf(browser: Browser, doc: RenderedDoc, options: PrintOptions = {}): Promise<Uint8Array> {
+  const printer = new Printer(browser, 1);
+  try {
+    return await printer.print(doc, options);
   } finally {
-    await page.close().catch(() => undefined);
+    await printer.close();
   }
 }
 

@@ -19,9 +19,27 @@ import { COLUMN_WIDTH } from '../plugins/remark-charts.js';
 /** The origin under which the printer serves a document and its files; nothing else is reachable. */
 export const DOC_ORIGIN = 'https://kitess.invalid';
 
+/**
+ * A document as the printer swaps it into a tab already holding the theme's stylesheets and fonts: what differs
+ * from one document to the next (its title, page CSS, print variant, body class and body).
+ */
+export interface DocParts {
+  title: string;
+  /** The inline `<style>`: the kit's accent colour and the document's `@page` rules. */
+  style: string;
+  /** Whether the print-shop stylesheet (templates/print-bleed.css) applies. */
+  bleed: boolean;
+  bodyClass: string;
+  /** The body's HTML. */
+  body: string;
+}
+
 /** One HTML document ready to print, with what the PDF's metadata needs. */
 export interface RenderedDoc {
+  /** The whole document, as one page load would read it. */
   html: string;
+  /** The same document in the parts a reused tab swaps in. */
+  parts: DocParts;
   title: string;
   subject: string;
   keywords: string[];
@@ -61,28 +79,30 @@ export function fichePdfName(fiche: Fiche): string {
   return `${fiche.name}.pdf`;
 }
 
-function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, content: ElementContent[], variant: PrintVariant = {}): string {
-  const tree: Root = {
+/** The stylesheets every document links, in order; the print-shop one is the last. */
+export const STYLESHEETS = [...FONT_STYLESHEETS, '/templates/kitess.css', '/templates/design.css', '/templates/print-bleed.css'];
+
+/** A whole HTML document from its parts: the shell every document shares, then its own style and body. */
+export function documentHtml(parts: DocParts): string {
+  const head: Root = {
     type: 'root',
     children: [
-      { type: 'doctype' },
-      h('html', { lang: 'fr', className: variant.bleed ? ['print-bleed'] : undefined }, [
-        h('head', [
-          h('meta', { charSet: 'utf-8' }),
-          h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
-          h('title', title),
-          ...FONT_STYLESHEETS.map((href) => h('link', { rel: 'stylesheet', href })),
-          h('link', { rel: 'stylesheet', href: '/templates/kitess.css' }),
-          h('link', { rel: 'stylesheet', href: '/templates/design.css' }),
-          ...(variant.bleed ? [h('link', { rel: 'stylesheet', href: '/templates/print-bleed.css' })] : []),
-          h('style', `:root { --accent: ${kit.config.accent}; }\n${pageCss}`),
-        ]),
-        h('body', { className: [bodyClass] }, content),
-      ]),
+      h('meta', { charSet: 'utf-8' }),
+      h('meta', { httpEquiv: 'Content-Security-Policy', content: CSP }),
+      h('title', parts.title),
+      ...STYLESHEETS.filter((href) => parts.bleed || !href.endsWith('print-bleed.css')).map((href) => h('link', { rel: 'stylesheet', href })),
+      h('style', parts.style),
     ],
   };
-  rehypeNowrapSpaces()(tree);
-  return toHtml(tree);
+  const htmlClass = parts.bleed ? ' class="print-bleed"' : '';
+  return `<!doctype html><html lang="fr"${htmlClass}><head>${toHtml(head)}</head><body class="${parts.bodyClass}">${parts.body}</body></html>`;
+}
+
+function shell(kit: Kit, title: string, pageCss: string, bodyClass: string, content: ElementContent[], variant: PrintVariant = {}): { html: string; parts: DocParts } {
+  const body: Root = { type: 'root', children: content };
+  rehypeNowrapSpaces()(body);
+  const parts: DocParts = { title, style: `:root { --accent: ${kit.config.accent}; }\n${pageCss}`, bleed: !!variant.bleed, bodyClass, body: toHtml(body) };
+  return { html: documentHtml(parts), parts };
 }
 
 /** Text for CSS margin boxes and PDF bookmarks: narrow no-break spaces become plain no-break spaces. */
@@ -91,7 +111,7 @@ export function plainSpaces(text: string): string {
 }
 
 /** Fills `:fiche[N]` placeholders: a link to the fiche's page in the booklet, or to its own PDF. */
-function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: StartPages): Root {
+function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single'): Root {
   const tree = structuredClone(body);
   visit(tree, 'element', (node: Element, index, parent) => {
     const cls = node.properties.className;
@@ -111,15 +131,10 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: S
       return;
     }
     // The reference sits in running text: its title may break at French hyphenation points like the text around it.
-    const label = frenchTypography(`fiche ${number} « ${hyphenateFrench(target.meta.title)} »`);
-    if (mode === 'booklet') {
-      node.properties.href = `#fiche-${number}`;
-      const page = starts.get(number);
-      node.children = [{ type: 'text', value: page ? `${label} (p.\u00A0${page})` : label }];
-    } else {
-      node.properties.href = new URL(fichePdfName(target), kit.config.baseUrl).href;
-      node.children = [{ type: 'text', value: label }];
-    }
+    // One text for the fiche alone and in the booklet, which are printed once: no page number, that would tie a
+    // fiche's layout to the booklet's pagination (the link's /Contents gives the page in the booklet).
+    node.children = [{ type: 'text', value: frenchTypography(`fiche ${number} « ${hyphenateFrench(target.meta.title)} »`) }];
+    node.properties.href = mode === 'booklet' ? `#fiche-${number}` : ficheUrl(kit, target);
   });
   return tree;
 }
@@ -129,8 +144,8 @@ export function ficheUrl(kit: Kit, fiche: Fiche): string {
   return new URL(fichePdfName(fiche), kit.config.baseUrl).href;
 }
 
-function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts: StartPages): Element {
-  const body = resolveRefs(kit, fiche.body, mode, starts);
+function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single'): Element {
+  const body = resolveRefs(kit, fiche.body, mode);
   const url = ficheUrl(kit, fiche);
   const sources = fiche.meta.sources.map((s) =>
     h('li', [frenchTypography(s.title), s.url ? [' — ', h('a', { href: s.url }, s.url)] : []]),
@@ -184,14 +199,8 @@ ${marginBox(kit, 'bottom-left', cssString(edition), 400)}
 ${marginBox(kit, 'bottom-center', cssString(ficheUrl(kit, fiche).replace(/^https:\/\//, '')), 400)}
 ${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(pages)')}
 }`;
-  const title = `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`;
-  return {
-    html: shell(kit, title, pageCss, 'doc-fiche', [ficheArticle(kit, fiche, 'single', new Map())]),
-    title,
-    subject: fiche.meta.summary,
-    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, partTitle(kit, fiche)],
-    kitDir: kit.dir,
-  };
+  const info = renderFicheInfo(kit, fiche);
+  return { ...shell(kit, info.title, pageCss, 'doc-fiche', [ficheArticle(kit, fiche, 'single')]), ...info };
 }
 
 function paragraphs(text: string): Element[] {
@@ -202,9 +211,9 @@ function paragraphs(text: string): Element[] {
     .map((p) => h('p', frenchTypography(p.replace(/\s*\n\s*/g, ' '))));
 }
 
-function tocEntry(fiche: Fiche, page: number | undefined): Element {
+function tocEntry(fiche: Fiche, page: number | undefined, href: string): Element {
   return h('li.toc-entry', [
-    h('a', { href: `#fiche-${fiche.number}` }, [
+    h('a', { href }, [
       h('span.toc-number', String(fiche.number)),
       h('span.toc-title', frenchTypography(fiche.meta.title)),
       h('span.toc-page', page ? String(page) : '–'),
@@ -224,11 +233,70 @@ function newsSection(changes: KitChanges): Element {
   return h('section.news', [h('h2', 'Nouveautés de cette édition'), ...groups]);
 }
 
+/** What a booklet adds to its kit: the changes page, the collection its back cover presents, the print variant. */
+export type BookletExtras = { changes?: KitChanges; collection?: KitSummary[] } & PrintVariant;
+
+/** The sommaire: each part's fiches with the page where they start, linking to them. */
+function tableOfContents(kit: Kit, starts: StartPages, href: (fiche: Fiche) => string): Element {
+  const toc = bookletParts(kit).map((g) => h('section.toc-part', [h('h3', frenchTypography(g.part.title)), h('ol.toc-list', g.fiches.map((f) => tocEntry(f, starts.get(f.number), href(f))))]));
+  return h('nav.toc', { ariaLabel: 'Sommaire' }, [h('h2', 'Sommaire'), ...toc]);
+}
+
+/** The booklet's metadata: its title, subject and keywords. */
+function bookletInfo(kit: Kit): Pick<RenderedDoc, 'title' | 'subject' | 'keywords' | 'kitDir'> {
+  const c = kit.config;
+  return {
+    title: `${c.title} – ${c.subtitle}`,
+    subject: `${c.subtitle}. ${editionLabel(c.edition)}.`,
+    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
+    kitDir: kit.dir,
+  };
+}
+
+/**
+ * A fiche's body as the build prints it, once, for both its own PDF and its booklet: the article alone, without
+ * running header nor folio (assemble stamps them, different for each), its cross-references linking to the other
+ * fiches' PDFs (assemble turns them into links inside the booklet).
+ */
+export function renderFicheBody(kit: Kit, fiche: Fiche): RenderedDoc {
+  const single = renderFicheInfo(kit, fiche);
+  return { ...shell(kit, single.title, '', 'doc-fiche', [ficheArticle(kit, fiche, 'single')]), ...single };
+}
+
+/** A fiche's metadata as its own PDF carries it. */
+function renderFicheInfo(kit: Kit, fiche: Fiche): Pick<RenderedDoc, 'title' | 'subject' | 'keywords' | 'kitDir'> {
+  return {
+    title: `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`,
+    subject: fiche.meta.summary,
+    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, partTitle(kit, fiche)],
+    kitDir: kit.dir,
+  };
+}
+
+/**
+ * The booklet's own pages, printed apart from the fiches: cover, édito, the changes page, the sommaire with the
+ * pages where fiches start, one opener per part, the back cover. No running header nor folio (stamped by
+ * assemble); links to fiches name the fiches' PDFs, which assemble turns into links to their first page.
+ */
+export function renderFrame(kit: Kit, starts: StartPages, extras: BookletExtras = {}): RenderedDoc {
+  const href = (f: Fiche) => ficheUrl(kit, f);
+  const content: ElementContent[] = [
+    frontCover(kit),
+    h('section.edito', [h('h2', 'Édito'), ...paragraphs(kit.config.edito)]),
+    ...(extras.changes ? [newsSection(extras.changes)] : []),
+    tableOfContents(kit, starts, href),
+    ...bookletParts(kit).map((group) => partOpener(kit, group, starts, href)),
+    backCover(kit, extras.collection ?? []),
+  ];
+  const info = bookletInfo(kit);
+  return { ...shell(kit, info.title, '', 'doc-booklet', content, extras), ...info };
+}
+
 /**
  * The HTML of a kit's booklet: cover, édito, contents with start pages, then each part — its opener page and its
  * fiches — and the back cover presenting the collection.
  */
-export function renderBooklet(kit: Kit, starts: StartPages, extras: { changes?: KitChanges; collection?: KitSummary[] } & PrintVariant = {}): RenderedDoc {
+export function renderBooklet(kit: Kit, starts: StartPages, extras: BookletExtras = {}): RenderedDoc {
   const c = kit.config;
   const edition = editionLabel(c.edition);
   const fichePages = kit.fiches
@@ -244,10 +312,6 @@ ${marginBox(kit, 'bottom-left', cssString(edition), 400)}
 ${marginBox(kit, 'bottom-right', 'counter(page)')}
 }
 ${fichePages}`;
-  const toc = c.parts
-    .map((part) => ({ part, fiches: kit.fiches.filter((f) => f.meta.part === part.id) }))
-    .filter((g) => g.fiches.length > 0)
-    .map((g) => h('section.toc-part', [h('h3', frenchTypography(g.part.title)), h('ol.toc-list', g.fiches.map((f) => tocEntry(f, starts.get(f.number))))]));
   // Each part opens on a page of its own; with --recto, the blank page that puts a part's first fiche on a
   // right-hand page goes before the part's opener, so that the opener faces the fiche.
   const blank = () => h('div.blank-page', { ariaHidden: 'true' });
@@ -256,23 +320,17 @@ ${fichePages}`;
       ...(extras.blanks?.has(f.number) && i === 0 ? [blank()] : []),
       ...(i === 0 ? [partOpener(kit, group, starts)] : []),
       ...(extras.blanks?.has(f.number) && i > 0 ? [blank()] : []),
-      ficheArticle(kit, f, 'booklet', starts),
+      ficheArticle(kit, f, 'booklet'),
     ]),
   );
   const content: ElementContent[] = [
     frontCover(kit),
     h('section.edito', [h('h2', 'Édito'), ...paragraphs(c.edito)]),
     ...(extras.changes ? [newsSection(extras.changes)] : []),
-    h('nav.toc', { ariaLabel: 'Sommaire' }, [h('h2', 'Sommaire'), ...toc]),
+    tableOfContents(kit, starts, (f) => `#fiche-${f.number}`),
     ...body,
     backCover(kit, extras.collection ?? []),
   ];
-  const title = `${c.title} – ${c.subtitle}`;
-  return {
-    html: shell(kit, title, pageCss, 'doc-booklet', content, extras),
-    title,
-    subject: `${c.subtitle}. ${edition}.`,
-    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
-    kitDir: kit.dir,
-  };
+  const info = bookletInfo(kit);
+  return { ...shell(kit, info.title, pageCss, 'doc-booklet', content, extras), ...info };
 }

@@ -1,0 +1,120 @@
+/** A PDF's bookmarks: read back (with the page each opens) and written. */
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+
+/** One bookmark: a title, the page it opens (0-based) and its children. */
+export interface OutlineNode {
+  title: string;
+  pageIndex: number;
+  children?: OutlineNode[];
+}
+
+/** A bookmark read back from a PDF, flattened with its depth. */
+export interface OutlineEntry {
+  title: string;
+  pageIndex: number;
+  depth: number;
+}
+
+function decodeText(obj: PDFObject | undefined): string {
+  if (obj instanceof PDFHexString || obj instanceof PDFString) return obj.decodeText();
+  return '';
+}
+
+function destinationPage(doc: PDFDocument, item: PDFDict): number {
+  const pages = doc.getPages().map((p) => p.ref);
+  let dest: PDFObject | undefined = item.lookup(PDFName.of('Dest'));
+  if (!dest) {
+    const action = item.lookup(PDFName.of('A'));
+    if (action instanceof PDFDict) dest = action.lookup(PDFName.of('D'));
+  }
+  if (dest instanceof PDFName || dest instanceof PDFString || dest instanceof PDFHexString) {
+    const key = dest instanceof PDFName ? dest.decodeText() : dest.decodeText();
+    dest = lookupNamedDest(doc, key);
+  }
+  if (dest instanceof PDFDict) dest = dest.lookup(PDFName.of('D'));
+  if (dest instanceof PDFArray) {
+    const target = dest.get(0);
+    if (target instanceof PDFRef) return pages.findIndex((ref) => ref.objectNumber === target.objectNumber);
+  }
+  return -1;
+}
+
+function lookupNamedDest(doc: PDFDocument, key: string): PDFObject | undefined {
+  const catalog = doc.catalog;
+  const dests = catalog.lookup(PDFName.of('Dests'));
+  if (dests instanceof PDFDict) return dests.lookup(PDFName.of(key));
+  const names = catalog.lookup(PDFName.of('Names'));
+  const tree = names instanceof PDFDict ? names.lookup(PDFName.of('Dests')) : undefined;
+  const search = (node: PDFObject | undefined): PDFObject | undefined => {
+    if (!(node instanceof PDFDict)) return undefined;
+    const leaf = node.lookup(PDFName.of('Names'));
+    if (leaf instanceof PDFArray) {
+      for (let i = 0; i < leaf.size(); i += 2) if (decodeText(leaf.lookup(i)) === key) return leaf.lookup(i + 1);
+    }
+    const kids = node.lookup(PDFName.of('Kids'));
+    if (kids instanceof PDFArray) {
+      for (let i = 0; i < kids.size(); i++) {
+        const found = search(kids.lookup(i));
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  return search(tree);
+}
+
+/** Reads a PDF's bookmarks in document order, with the page each one opens. */
+export function readOutline(doc: PDFDocument): OutlineEntry[] {
+  const entries: OutlineEntry[] = [];
+  const root = doc.catalog.lookup(PDFName.of('Outlines'));
+  const walk = (first: PDFObject | undefined, depth: number) => {
+    let item = first;
+    while (item instanceof PDFDict) {
+      entries.push({ title: decodeText(item.lookup(PDFName.of('Title'))), pageIndex: destinationPage(doc, item), depth });
+      walk(item.lookup(PDFName.of('First')), depth + 1);
+      item = item.lookup(PDFName.of('Next'));
+    }
+  };
+  if (root instanceof PDFDict) walk(root.lookup(PDFName.of('First')), 0);
+  return entries;
+}
+
+/** Replaces the PDF's bookmarks by the given tree, every entry opening its page at full view. */
+export function writeOutline(doc: PDFDocument, nodes: OutlineNode[]): void {
+  const ctx = doc.context;
+  const pages = doc.getPages();
+  const rootRef = ctx.nextRef();
+  const build = (list: OutlineNode[], parent: PDFRef): { first?: PDFRef; last?: PDFRef; count: number } => {
+    const refs = list.map(() => ctx.nextRef());
+    let count = 0;
+    list.forEach((node, i) => {
+      const dict = ctx.obj({}) as PDFDict;
+      dict.set(PDFName.of('Title'), PDFHexString.fromText(node.title));
+      dict.set(PDFName.of('Parent'), parent);
+      if (i > 0) dict.set(PDFName.of('Prev'), refs[i - 1]!);
+      if (i < list.length - 1) dict.set(PDFName.of('Next'), refs[i + 1]!);
+      const page = pages[Math.max(0, Math.min(pages.length - 1, node.pageIndex))]!;
+      dict.set(PDFName.of('Dest'), ctx.obj([page.ref, PDFName.of('Fit')]));
+      const kids = build(node.children ?? [], refs[i]!);
+      if (kids.first) {
+        dict.set(PDFName.of('First'), kids.first);
+        dict.set(PDFName.of('Last'), kids.last!);
+        dict.set(PDFName.of('Count'), PDFNumber.of(kids.count));
+      }
+      count += 1 + kids.count;
+      ctx.assign(refs[i]!, dict);
+    });
+    return { first: refs[0], last: refs[refs.length - 1], count };
+  };
+  const top = build(nodes, rootRef);
+  const root = ctx.obj({ Type: 'Outlines' }) as PDFDict;
+  if (top.first) {
+    root.set(PDFName.of('First'), top.first);
+    root.set(PDFName.of('Last'), top.last!);
+    root.set(PDFName.of('Count'), PDFNumber.of(top.count));
+  }
+  ctx.assign(rootRef, root);
+  doc.catalog.set(PDFName.of('Outlines'), rootRef);
+  doc.catalog.set(PDFName.of('PageMode'), PDFName.of('UseOutlines'));
+}
+
