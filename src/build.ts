@@ -1,13 +1,46 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import type { BrowserHandle } from './browser.js';
+/**
+ * `kitess build`: the one place that knows the order of the steps.
+ *
+ *   plan       what changed since the previous build (raw bytes only; nothing to do ends here)
+ *   prepare    load → parse → transform, per kit (src/prepare.ts)
+ *   render     each fiche's body, each booklet's own pages (HTML)
+ *   print      each distinct page once: a fiche's body, a booklet's own pages (a pool of reused tabs)
+ *   access     the accessibility pass over each printed piece, in a worker thread
+ *   assemble   each fiche's PDF and each booklet from the pieces: headers, footers, links, bookmarks, XMP
+ *   publish    the only writer: staging folder, swap, manifest — then distribute (zips, download page)
+ *
+ * Pieces whose inputs did not change come from the previous build's cache instead of print and access; PDFs whose
+ * inputs did not change are taken as they were.
+ */
+import os from 'node:os';
+import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
 import type { BuildListener, LeftOut } from './build-events.js';
-import { UsageError, type Diagnostic } from './errors.js';
-import { rawKitKey, type OutputSettings } from './pipeline/inputs.js';
-import { selectKits, strayFiles } from './pipeline/load.js';
-import { assertSafeOutDir, readManifest, type ManifestKit } from './pipeline/publish.js';
-import { today } from './schedule.js';
+import { AbortedError, SourceError, throwIfAborted, type Diagnostic } from './errors.js';
+import type { Fiche, Kit } from './model.js';
+import { AccessPool } from './pipeline/access-pool.js';
+import { assembleBooklet, assembleFiche, type Assembled, type Piece } from './pipeline/assemble.js';
+import { PieceCache } from './pipeline/cache.js';
+import { distribute } from './pipeline/distribute.js';
+import { bookletKey, ficheKey, frameKey, sourceDateEpoch } from './pipeline/inputs.js';
+import { bookletPath, fichePath, kitOutputs, leftOutOf, printShopPath, type Product } from './pipeline/outputs.js';
+import { planBooklet, type FrameLayout } from './pipeline/pagination.js';
+import { planBuild } from './pipeline/plan.js';
+import { mapLimit, printFrame, Printer } from './pipeline/print.js';
+import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile } from './pipeline/publish.js';
+import { renderFicheBody, type RenderedDoc } from './pipeline/render.js';
+import type { PdfMeta } from './pdf/meta.js';
+import { formatFailures } from './pdfua/check.js';
+import { makePrintEdition } from './printshop/edition.js';
+import { prepareKits } from './prepare.js';
+import { budgetDiagnostic } from './budget.js';
+import { publishedKit } from './schedule.js';
+import { editionLabel } from './text/format.js';
 import { Timings } from './timings.js';
+import { VERSION } from './version.js';
+import { PDFDocument } from 'pdf-lib';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 
 /** What `kitess build` is asked to do. */
 export interface BuildOptions {
@@ -52,7 +85,7 @@ export interface BuildResult {
   kits: ManifestKit[];
   warnings: Diagnostic[];
   timings: Timings;
-  /** PDFs printed by this run, and PDFs taken unchanged from the previous build. */
+  /** PDFs made by this run, and PDFs taken unchanged from the previous build. */
   printed: string[];
   reused: string[];
   /** Whether a browser was started (none is when nothing needs printing). */
@@ -63,67 +96,288 @@ export interface BuildResult {
   asOf: string;
 }
 
-/** Checks a date given on the command line. */
-function checkDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) {
-    throw new UsageError(`date « ${value} » illisible : une date au format AAAA-MM-JJ est attendue (ex. 2021-03-04)`);
-  }
-  return value;
-}
+const GENERATOR = `kitess ${VERSION}`;
 
 /**
- * Builds the kits: checks every source, prints with one Chromium only the PDFs whose inputs changed since the
- * previous build, then replaces the output folder in one step. Source errors throw a SourceError before
- * anything is printed or written; when nothing changed, no browser is started and nothing is written.
+ * Builds the kits: checks every source, prints with one Chromium only the pieces whose inputs changed since the
+ * previous build, assembles the PDFs that depend on them, then replaces the output folder in one step. Source
+ * errors throw a SourceError before anything is written; when nothing changed, no browser is started and nothing
+ * is written.
  */
 export async function build(options: BuildOptions, deps: BuildDeps = {}): Promise<BuildResult> {
   const timings = new Timings();
   const log = options.log ?? (() => undefined);
-  const ids = await selectKits(options.sheetsDir, options.kits);
-  assertSafeOutDir(options.outDir, options.sheetsDir);
-  const stray: LeftOut[] = (
-    await Promise.all(ids.map(async (id) => (await strayFiles(path.join(options.sheetsDir, id))).map((s) => ({ kit: id, file: s.file, reason: 'fichier-ignore' as const, detail: s.reason }))))
-  ).flat();
-  const settings: OutputSettings = {
-    asOf: checkDate(options.asOf ?? today()),
-    drafts: options.drafts ?? false,
-    ...(options.recto ? { print: 'recto' as const } : options.print ? { print: 'bleed' as const } : {}),
-    ...(options.changelog ? { changelog: options.changelog } : {}),
-  };
-  const previous = options.force ? undefined : await readManifest(options.outDir);
-  const rawKeys = new Map(ids.map((id) => [id, rawKitKey(path.join(options.sheetsDir, id), settings)]));
-  const unchanged = (id: string) => {
-    const entry = previous?.kits.find((k) => k.id === id);
-    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx].filter((f) => f !== undefined);
-    return !!entry && entry.inputs === rawKeys.get(id) && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
-  };
-  if (!options.changelog && ids.every(unchanged)) {
+  const emit = options.onEvent ?? (() => undefined);
+  const { signal } = options;
+
+  // plan
+  const plan = await planBuild(options);
+  const keptPaths = (kits: ManifestKit[]) => kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
+  if (plan.changed.length === 0) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
-    const kits = previous!.kits.filter((k) => ids.includes(k.id));
-    return {
-      kits,
-      warnings: [],
-      timings,
-      printed: [],
-      reused: kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]),
-      launched: false,
-      leftOut: [...stray, ...kits.flatMap((k) => k.leftOut ?? [])],
-      asOf: settings.asOf,
-    };
+    return { kits: plan.kept, warnings: [], timings, printed: [], reused: keptPaths(plan.kept), launched: false, leftOut: [...plan.stray, ...plan.kept.flatMap((k) => k.leftOut ?? [])], asOf: plan.settings.asOf };
   }
-  // Only the kits whose sources or settings changed are read again; the others are carried over as they are.
-  const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));
-  const kept = previous?.kits.filter((k) => ids.includes(k.id) && !changed.includes(k.id)) ?? [];
-  if (kept.length > 0) log(`Inchangé${kept.length > 1 ? 's' : ''}, repris tel${kept.length > 1 ? 's' : ''} quel${kept.length > 1 ? 's' : ''} : ${kept.map((k) => k.id).join(', ')}.`);
-  const { buildChanged } = await import('./rebuild.js');
-  const result = await buildChanged(options, deps, { ids: changed, settings, previous, rawKeys, timings, log });
-  const all = [...result.kits, ...kept].sort((a, b) => a.id.localeCompare(b.id));
-  return {
-    ...result,
-    // Misnamed files are listed here, not again among the warnings.
-    warnings: result.warnings.filter((d) => d.rule !== 'fichier-ignore'),
-    kits: all,
-    reused: [...result.reused, ...kept.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)])],
-    leftOut: [...stray, ...result.leftOut, ...kept.flatMap((k) => k.leftOut ?? [])],
+  if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
+
+  // prepare: load → parse → transform
+  const prepared = await prepareKits(options.sheetsDir, plan.changed, timings);
+  if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
+  throwIfAborted(signal);
+  const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
+  const changelog = options.changelog && changesSince ? await changesSince(options.changelog, options.sheetsDir) : undefined;
+  const kits = prepared.kits.map((kit) => publishedKit(kit, plan.settings.asOf, plan.settings.drafts));
+  const leftOut = leftOutOf(prepared.kits, prepared.diagnostics, plan.settings);
+
+  const browser = lazyBrowser(deps.browser, options.browserPath, signal);
+  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  let printer: Printer | undefined;
+  const print = async (doc: RenderedDoc, outline = true) => {
+    printer ??= new Printer((await browser.get()).browser, concurrency);
+    return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
+  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
+  const pool = new AccessPool(1);
+  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
+  const access = async (bytes: Uint8Array): Promise<Piece> => {
+    const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+    // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
+    if (benchWithoutAccess) return { bytes, pages, failures: [{ condition: 'banc', message: 'passe d’accessibilité omise', count: 1, pages: [] }] };
+    const { bytes: out, report } = await timings.time('access', () => pool.run(bytes));
+    return { bytes: out, pages, failures: report.failures };
+  };
+  const warnIfNotAccessible = (file: string, made: Assembled) => {
+    if (made.failures.length === 0 || benchWithoutAccess) return;
+    log(`Attention : ${file} ne satisfait pas PDF/UA-1, qui n’y est donc pas déclaré :\n${formatFailures(made.failures).map((l) => `  ${l}`).join('\n')}`);
+  };
+
+  const files: OutputFile[] = [];
+  const entries: ManifestKit[] = [];
+  const printed: string[] = [];
+  const reused: string[] = [];
+  try {
+    const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force)]));
+    const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
+    const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
+    const keysOf = (kit: Kit) => jobs.filter((j) => j.kit === kit).map((j) => j.key);
+    const changes = (kit: Kit) => changelog?.changes.find((c) => c.kit === kit.id);
+    const bookletKeys = new Map(kits.map((kit) => [kit, bookletKey(kit, keysOf(kit), { ...plan.settings, changelog: changes(kit) ? JSON.stringify(changes(kit)) : undefined }, prepared.collection)]));
+    const wantsPrint = (kit: Kit) => !!(options.print || options.recto || kit.config.print);
+    const printKey = (kit: Kit) => sha256(Buffer.from(`${bookletKeys.get(kit)}\0impression\0${!!options.recto}`));
+
+    // What the previous build left that this one can take as it is.
+    const oldSingles = await Promise.all(jobs.map(({ kit, fiche, key }) => reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path === fichePath(kit, fiche)), key)));
+    const oldBooklets = new Map(await Promise.all(kits.map(async (kit) => [kit, await reusable(options.outDir, previousEntry(kit)?.booklet, bookletKeys.get(kit)!)] as const)));
+    const oldPrints = new Map(
+      await Promise.all(
+        kits.map(async (kit) => {
+          const old = previousEntry(kit)?.print;
+          if (!wantsPrint(kit) || !old) return [kit, undefined] as const;
+          const [p, x] = await Promise.all([reusable(options.outDir, old.booklet, printKey(kit)), reusable(options.outDir, old.pdfx, printKey(kit))]);
+          return [kit, p && x ? { print: p, pdfx: x, recto: old.recto, padding: old.padding } : undefined] as const;
+        }),
+      ),
+    );
+    const needsPieces = (kit: Kit) => !oldBooklets.get(kit) || (wantsPrint(kit) && !oldPrints.get(kit));
+    const needed = jobs.map((job, i) => !oldSingles[i] || needsPieces(job.kit));
+    // Every kept piece is looked up, needed or not, so that the cache keeps it for the next build.
+    const cached = await Promise.all(jobs.map((job) => caches.get(job.kit.id)!.get(job.key)));
+    emit({ type: 'fiches', toPrint: jobs.filter((_, i) => needed[i] && !cached[i]).length, reused: jobs.filter((_, i) => !needed[i] || cached[i]).length });
+
+    // Fiches: render → print → access each body not kept, then assemble its own PDF; the fiches asked first
+    // (the preview's edited ones) before the others.
+    const first = new Set(options.first ?? []);
+    const order = jobs.map((_, i) => i).sort((a, b) => Number(first.has(jobs[b]!.fiche.source.absPath)) - Number(first.has(jobs[a]!.fiche.source.absPath)));
+    const pieces: (Piece | undefined)[] = new Array(jobs.length);
+    const singles: Product[] = new Array(jobs.length);
+    await mapLimit(order, concurrency, async (i) => {
+      const { kit, fiche, key } = jobs[i]!;
+      if (needed[i]) {
+        let piece: Piece | undefined = cached[i];
+        if (!piece) {
+          const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
+          piece = await access(await print(doc));
+        }
+        caches.get(kit.id)!.put(key, piece);
+        pieces[i] = piece;
+      }
+      if (oldSingles[i]) return (singles[i] = oldSingles[i]!);
+      const made = await timings.time('assemble', () => assembleFiche(pieces[i]!, kit, fiche, ficheMeta(kit, fiche)));
+      warnIfNotAccessible(fichePath(kit, fiche), made);
+      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: made.pages, bytes: made.bytes });
+      singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
+    });
+    // A fiche over its page budget stops the build before the booklets are made: nothing is written.
+    const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, singles[i]!.pages) ?? []);
+    if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
+
+    // Booklets: their own pages printed (or kept) for the fiches' lengths, then assembled with the fiches' bodies.
+    const bookletOf = async (kit: Kit, variant: { bleed?: boolean; recto?: boolean }): Promise<Assembled> => {
+      const mine = jobs.map((job, i) => ({ ...job, piece: pieces[i]! })).filter((j) => j.kit === kit);
+      const lengths = new Map(mine.map((j) => [j.fiche.number, j.piece.pages]));
+      const extras = { changes: changes(kit), collection: prepared.collection, bleed: !!variant.bleed, recto: !!variant.recto };
+      const cache = caches.get(kit.id)!;
+      const key = frameKey(kit, lengths, extras);
+      let frame = await cache.get(key);
+      let layout = frame?.extra ? layoutOf(frame.extra) : undefined;
+      if (!frame || !layout) {
+        const raw = await printFrame((doc, o) => print(doc, o.outline), kit, lengths, extras, signal);
+        frame = { ...(await access(raw.bytes)), extra: layoutJson(raw.layout) };
+        layout = raw.layout;
+      }
+      cache.put(key, frame);
+      const booklet = planBooklet(kit, lengths, layout.front, layout.back, variant.recto);
+      return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit), variant));
+    };
+    const booklets = await mapLimit(kits, concurrency, async (kit): Promise<Product> => {
+      const old = oldBooklets.get(kit);
+      if (old) return old;
+      emit({ type: 'booklet-start', kit: kit.id, title: kit.config.title });
+      const made = await bookletOf(kit, {});
+      warnIfNotAccessible(bookletPath(kit), made);
+      emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: bookletPath(kit), pages: made.pages, bytes: made.bytes });
+      return { bytes: made.bytes, pages: made.pages, inputs: bookletKeys.get(kit)!, reused: false };
+    });
+
+    // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a. The
+    // booklet's own pages are printed at the larger size; the fiches' bodies are the same pieces.
+    const editions = await mapLimit(kits, concurrency, async (kit) => {
+      if (!wantsPrint(kit)) return undefined;
+      const old = oldPrints.get(kit);
+      if (old) return old;
+      emit({ type: 'printshop-start', kit: kit.id, title: kit.config.title });
+      const recto = !!options.recto;
+      const made = await bookletOf(kit, { bleed: true, recto });
+      warnIfNotAccessible(printShopPath(kit, 'impression'), made);
+      const title = `${kit.config.title} – ${kit.config.subtitle}`;
+      const e = await timings.time('assemble', () => makePrintEdition(made.bytes, { title, date: pdfDate(kit), signal }));
+      if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
+      if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
+      emit({ type: 'printshop', kit: kit.id, title: kit.config.title, paths: [printShopPath(kit, 'impression'), printShopPath(kit, 'pdfx')] });
+      const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: printKey(kit), reused: false });
+      return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
+    });
+
+    kits.forEach((kit, k) => {
+      const out = kitOutputs(kit, {
+        booklet: booklets[k]!,
+        fiches: jobs.flatMap((job, i) => (job.kit === kit ? [singles[i]!] : [])),
+        ...(editions[k] ? { print: editions[k]! } : {}),
+        rawKey: plan.rawKeys.get(kit.id),
+        ...(changes(kit) ? { changes: changes(kit)! } : {}),
+        themes: (fiche: Fiche) => prepared.themes?.of(kit.id, fiche.name),
+        leftOut: leftOut.filter((l) => l.kit === kit.id),
+      });
+      files.push(...out.files, ...caches.get(kit.id)!.outputs());
+      entries.push(out.entry);
+      printed.push(...out.printed);
+      reused.push(...out.reused);
+    });
+  } catch (error) {
+    if (signal?.aborted) throw new AbortedError();
+    throw error;
+  } finally {
+    await pool.close();
+    await printer?.close();
+    await browser.close();
+  }
+  throwIfAborted(signal);
+
+  // publish, then distribute (zips, download page) into the staging folder
+  emit({ type: 'publish' });
+  await timings.time('publish', async () => {
+    const merged = mergeManifest(plan.previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+    const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
+    await publish(options.outDir, files, manifest, plan.changed, distribute);
+  });
+  const all = [...entries, ...plan.kept].sort((a, b) => a.id.localeCompare(b.id));
+  return {
+    kits: all,
+    // Misnamed files are listed among what was left out, not again among the warnings.
+    warnings: prepared.diagnostics.filter((d) => d.rule !== 'fichier-ignore'),
+    timings,
+    printed,
+    reused: [...reused, ...keptPaths(plan.kept)],
+    launched: browser.launched(),
+    leftOut: [...plan.stray, ...leftOut, ...plan.kept.flatMap((k) => k.leftOut ?? [])],
+    asOf: plan.settings.asOf,
+  };
+}
+
+/** The browser, started on the first print only (none when nothing needs printing), closed with the build. */
+function lazyBrowser(injected: BrowserHandle | undefined, explicit: string | undefined, signal: AbortSignal | undefined) {
+  let handle = injected;
+  let launching: Promise<BrowserHandle> | undefined;
+  let launched = false;
+  const closeOnAbort = () => {
+    if (launched) void handle?.close();
+  };
+  signal?.addEventListener('abort', closeOnAbort, { once: true });
+  return {
+    get(): Promise<BrowserHandle> {
+      if (handle) return Promise.resolve(handle);
+      launching ??= launchBrowser(resolveBrowser(explicit)).then(async (h) => {
+        handle = h;
+        launched = true;
+        if (signal?.aborted) await h.close();
+        return h;
+      });
+      return launching;
+    },
+    launched: () => launched,
+    async close() {
+      signal?.removeEventListener('abort', closeOnAbort);
+      if (launching) await launching.catch(() => undefined);
+      if (launched) await handle?.close();
+    },
+  };
+}
+
+/** A PDF of the previous build whose inputs are those of this one, with whole bytes. */
+async function reusable(outDir: string, entry: ManifestFile | undefined, key: string): Promise<Product | undefined> {
+  if (!entry || entry.inputs !== key) return undefined;
+  const file = path.join(outDir, entry.path);
+  if (!existsSync(file)) return undefined;
+  const bytes = await readFile(file);
+  if (sha256(bytes) !== entry.sha256) return undefined;
+  return { bytes, pages: entry.pages, inputs: key, reused: true };
+}
+
+function pdfDate(kit: Kit): Date {
+  return sourceDateEpoch() ?? new Date(`${kit.config.edition.date}T00:00:00Z`);
+}
+
+/** The document information of a fiche's PDF. */
+function ficheMeta(kit: Kit, fiche: Fiche): PdfMeta {
+  const part = kit.config.parts.find((p) => p.id === fiche.meta.part)?.title ?? '';
+  return {
+    title: `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`,
+    author: kit.config.publisher,
+    subject: fiche.meta.summary,
+    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, part],
+    date: pdfDate(kit),
+    producer: GENERATOR,
+  };
+}
+
+/** The document information of a booklet. */
+function bookletMeta(kit: Kit): PdfMeta {
+  const c = kit.config;
+  return {
+    title: `${c.title} – ${c.subtitle}`,
+    author: c.publisher,
+    subject: `${c.subtitle}. ${editionLabel(c.edition)}.`,
+    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
+    date: pdfDate(kit),
+    producer: GENERATOR,
+  };
+}
+
+/** A booklet's own pages' layout as the cache keeps it (JSON), and back. */
+function layoutJson(layout: FrameLayout): unknown {
+  return { ...layout, openers: [...layout.openers] };
+}
+function layoutOf(value: unknown): FrameLayout | undefined {
+  const v = value as Partial<Omit<FrameLayout, 'openers'>> & { openers?: [string, number][] };
+  if (typeof v?.front !== 'number' || !Array.isArray(v.openers)) return undefined;
+  return { front: v.front, edito: v.edito!, toc: v.toc!, back: v.back!, openers: new Map(v.openers) };
 }

@@ -11,20 +11,8 @@ import type { Manifest } from './pipeline/publish.js';
 import { prepareKits } from './prepare.js';
 import { listKits } from './pipeline/load.js';
 
-/** A fiche reduced to what tells whether its text changed: its title and one hash per section. */
-export interface FicheDigest {
-  number: number;
-  title: string;
-  sections: { title: string; hash: string }[];
-}
-
-/** What changed in one kit between two editions. */
-export interface KitChanges {
-  kit: string;
-  added: { number: number; title: string }[];
-  removed: { number: number; title: string }[];
-  changed: { number: number; title: string; sections: string[] }[];
-}
+export type { FicheDigest, KitChanges } from './model.js';
+import type { FicheDigest, KitChanges } from './model.js';
 
 const HEAD = 'En-tête (titre et résumé)';
 const SOURCES = 'Sources';

@@ -4,12 +4,12 @@ import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
 import { budgetDiagnostic, budgetOf } from './budget.js';
 import { BrowserError, type Diagnostic } from './errors.js';
-import { printFiche } from './rebuild.js';
-import { mapLimit } from './pipeline/print.js';
+import { mapLimit, Printer } from './pipeline/print.js';
+import { renderFicheBody } from './pipeline/render.js';
+import { PDFDocument } from 'pdf-lib';
 import { prepareKits, selectKits } from './prepare.js';
 import { decodeSource, repairToUtf8 } from './text/encoding.js';
 import { FICHE_FILE } from './pipeline/load.js';
-import { Timings } from './timings.js';
 
 /** What `kitess check` is asked to do. */
 export interface CheckOptions {
@@ -85,10 +85,14 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
     }
   }
   try {
-    const timings = new Timings();
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche })));
     const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
-    const printed = await mapLimit(jobs, concurrency, ({ kit, fiche }) => printFiche(handle, kit, fiche, timings, options.signal));
+    // A fiche's body has the pages of its PDF: the running header and footer are drawn in its margins.
+    const printer = new Printer(handle.browser, concurrency);
+    const printed = await mapLimit(jobs, concurrency, async ({ kit, fiche }) => {
+      const bytes = await printer.print(renderFicheBody(kit, fiche), { signal: options.signal, outline: false });
+      return { pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
+    }).finally(() => printer.close());
     printed.forEach((p, i) => {
       const { kit, fiche } = jobs[i]!;
       pages.push({ kit: kit.id, number: fiche.number, file: fiche.source.path, pages: p.pages, budget: budgetOf(kit, fiche) });

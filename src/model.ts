@@ -69,3 +69,19 @@ export interface Kit {
   /** The kit's competences diagram (competences.yml), if it has one. */
   competences?: Competences;
 }
+
+/** A fiche reduced to what tells whether its text changed: its title and one hash per section. */
+export interface FicheDigest {
+  number: number;
+  title: string;
+  sections: { title: string; hash: string }[];
+}
+
+/** What changed in one kit between two editions. */
+export interface KitChanges {
+  kit: string;
+  added: { number: number; title: string }[];
+  removed: { number: number; title: string }[];
+  changed: { number: number; title: string; sections: string[] }[];
+}
+

@@ -1,4 +1,4 @@
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile as writeThrough } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
@@ -11,6 +11,15 @@ import { sha256, type Manifest, type ManifestFiche, type ManifestKit, type Manif
 import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
 import { icon, partIcon } from '../design/icons.js';
 import { contrast, mix } from '../design/svg.js';
+
+/**
+ * Writes a file of the staging folder, whose files may be hard links to the previous output's (see publish):
+ * the link is removed first, so that the previous output is never written through it.
+ */
+async function writeFile(file: string, bytes: Uint8Array | string): Promise<void> {
+  await rm(file, { force: true });
+  await writeThrough(file, bytes);
+}
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
@@ -215,7 +224,10 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   const latest = kits.map((k) => k.edition.date).sort().pop() ?? '2026-01-01';
   const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest)) : undefined };
   await mkdir(path.join(dir, 'fonts'), { recursive: true });
-  for (const f of PAGE_FONTS) await copyFile(path.join(FONT_PACKAGES['source-sans-3']!, 'files', f.file), path.join(dir, 'fonts', f.file));
+  for (const f of PAGE_FONTS) {
+    await rm(path.join(dir, 'fonts', f.file), { force: true });
+    await copyFile(path.join(FONT_PACKAGES['source-sans-3']!, 'files', f.file), path.join(dir, 'fonts', f.file));
+  }
   await writeFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;
 }

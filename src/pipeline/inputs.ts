@@ -113,3 +113,21 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
 export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings, collection: unknown[] = []): string {
   return hash({ theme: themeKey(), config: kit.config, competences: kit.competences ?? null, fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
 }
+
+/**
+ * Key of a booklet's own pages (cover, édito, changes, sommaire, openers, back cover): the kit's settings and
+ * competences diagram, the fiches they list (number, title, summary, part) and their lengths, the changes page,
+ * the collection the back cover presents, the print variant.
+ */
+export function frameKey(kit: Kit, lengths: Map<number, number>, extras: { changes?: unknown; collection?: unknown[]; bleed?: boolean; recto?: boolean }): string {
+  return hash({
+    theme: themeKey(),
+    config: kit.config,
+    competences: kit.competences ?? null,
+    fiches: kit.fiches.map((f) => [f.number, f.meta.title, f.meta.summary, f.meta.part, lengths.get(f.number)]),
+    changes: extras.changes ?? null,
+    collection: extras.collection ?? [],
+    bleed: !!extras.bleed,
+    recto: !!extras.recto,
+  });
+}

@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Browser, HTTPRequest, Page } from 'puppeteer';
 import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
 import { PrintError, throwIfAborted } from '../errors.js';
-import { DOC_ORIGIN, documentHtml, type RenderedDoc } from './render.js';
+import { PDFDocument } from 'pdf-lib';
+import type { Kit } from '../model.js';
+import { readOutline } from '../pdf/outline.js';
+import { planBooklet, readFrameLayout, type BookletPlan, type FrameLayout } from './pagination.js';
+import { DOC_ORIGIN, documentHtml, renderFrame, type BookletExtras, type RenderedDoc } from './render.js';
 
 /** Content types of the files the printer serves. */
 const ASSET_TYPES: Record<string, string> = {
@@ -239,4 +243,32 @@ export async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T, in
   });
   await Promise.all(workers);
   return results;
+}
+
+/** A booklet's own pages as printed, with the booklet's plan they were printed for and where they are. */
+export interface PrintedFrame {
+  bytes: Uint8Array;
+  plan: BookletPlan;
+  layout: FrameLayout;
+}
+
+/**
+ * Prints a booklet's own pages (cover, édito, changes, sommaire, part openers, back cover) for the pagination the
+ * fiches' lengths give. The sommaire and openers show where fiches start, which depends on how many pages come
+ * before them: printed for `front` pages (a guess, or what the previous build found), read back, and printed again
+ * in the rare case the front took another number of pages.
+ */
+export async function printFrame(print: (doc: RenderedDoc, options: PrintOptions) => Promise<Uint8Array>, kit: Kit, lengths: Map<number, number>, extras: BookletExtras & { recto?: boolean; front?: number }, signal?: AbortSignal): Promise<PrintedFrame> {
+  let front = extras.front ?? (extras.changes ? 5 : 4);
+  let back = 1;
+  for (let attempt = 0; attempt < 4; attempt++) {
+    const plan = planBooklet(kit, lengths, front, back, extras.recto);
+    const bytes = await print(renderFrame(kit, plan.starts, extras), { signal, outline: true });
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    const layout = readFrameLayout(kit, readOutline(doc), doc.getPageCount());
+    if (layout.front === front && layout.back === back) return { bytes, plan, layout };
+    front = layout.front;
+    back = layout.back;
+  }
+  throw new PrintError(`livret « ${kit.config.title} » : la pagination du sommaire ne se stabilise pas`);
 }

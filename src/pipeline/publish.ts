@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { cp, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { cp, link, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
+import type { KitChanges } from '../model.js';
+
+/** The folder, inside the output folder, where a build keeps its printed pieces for the next one (see cache.ts). */
+export const CACHE_DIR = '.kitess-cache';
 
 /** A file the build produced, relative to dist/. */
 export interface OutputFile {
@@ -65,7 +69,7 @@ export interface ManifestKit {
   /** Key of the kit's raw sources and build settings: equal keys mean nothing of the kit changed. */
   inputs?: string;
   /** What changed since the previous edition, when the build was asked to say it. */
-  changes?: import('../changelog.js').KitChanges;
+  changes?: KitChanges;
   /** The print-shop version of the booklet (`--print`): bleed and crop marks, and the same as PDF/X-1a. */
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
   /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
@@ -149,6 +153,21 @@ function kitFiles(kit: ManifestKit): string[] {
   return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path].filter((f): f is string => !!f);
 }
 
+/**
+ * The previous output folder as the start of the new one: each file hard-linked, not copied (a build that changed
+ * one fiche does not copy every PDF and zip); copied where links cannot be made. Files replaced later are removed
+ * first, so that the previous folder is never written through a link.
+ */
+async function linkTree(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const entry of await readdir(from, { withFileTypes: true })) {
+    const source = path.join(from, entry.name);
+    const target = path.join(to, entry.name);
+    if (entry.isDirectory()) await linkTree(source, target);
+    else if (entry.isFile()) await link(source, target).catch(() => cp(source, target));
+  }
+}
+
 /** Removes the folders under `dir` (not `dir` itself) that are left empty. */
 async function removeEmptyFolders(dir: string, root = dir): Promise<void> {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
@@ -176,12 +195,14 @@ export async function publish(
   await mkdir(parent, { recursive: true });
   try {
     if (existsSync(outDir)) {
-      await cp(outDir, tmp, { recursive: true });
+      await linkTree(outDir, tmp);
       // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
       // longer asked for); files kitess did not write, such as the A5 booklet of `kitess impose`, are kept.
       const previous = await readManifest(outDir);
       for (const kit of previous?.kits.filter((k) => rebuiltKits.includes(k.id)) ?? []) {
         for (const file of kitFiles(kit)) await rm(path.join(tmp, file), { force: true });
+        // The pieces kept for the next build: the rebuilt kit writes the ones it used.
+        await rm(path.join(tmp, CACHE_DIR, kit.id), { recursive: true, force: true });
         if (existsSync(path.join(tmp, kit.id))) await removeEmptyFolders(path.join(tmp, kit.id), tmp);
       }
     } else {
@@ -190,6 +211,8 @@ export async function publish(
     for (const file of files) {
       const target = path.join(tmp, file.path);
       await mkdir(path.dirname(target), { recursive: true });
+      // The file may be a link to the previous output's: replaced, never written through.
+      await rm(target, { force: true });
       await writeFile(target, file.bytes);
     }
     const final = await finish(tmp, manifest);
