@@ -22,6 +22,10 @@ const KIT = 'communes';
 const FICHE = '05-animer-son-territoire';
 const runsArg = process.argv.indexOf('--runs');
 const RUNS = runsArg > 0 ? Number(process.argv[runsArg + 1]) : 3;
+/** `--json` (npm run bench): one save style (in place), the times printed as one JSON line. */
+const JSON_OUT = process.argv.includes('--json');
+const STYLES = JSON_OUT ? Object.entries(SAVE_STYLES).slice(0, 1) : Object.entries(SAVE_STYLES);
+const all = { fiche: [] as number[], booklet: [] as number[], done: [] as number[] };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const s = (ms: number) => `${(ms / 1000).toFixed(2).replace('.', ',')} s`;
@@ -51,7 +55,7 @@ const waitFor = async (test: () => boolean) => {
 const rows: string[] = [];
 let marker = 0;
 try {
-  for (const [style, save] of Object.entries(SAVE_STYLES)) {
+  for (const [style, save] of STYLES) {
     const fiche: number[] = [];
     const book: number[] = [];
     const done: number[] = [];
@@ -71,6 +75,9 @@ try {
       book.push(b - savedAt);
       done.push(end.at - savedAt);
     }
+    all.fiche.push(...fiche);
+    all.booklet.push(...book);
+    all.done.push(...done);
     rows.push(`| ${style} | ${RUNS} | ${s(median(fiche))} (${s(Math.min(...fiche))}–${s(Math.max(...fiche))}) | ${s(median(book))} (${s(Math.min(...book))}–${s(Math.max(...book))}) | ${s(median(done))} |`);
   }
 } finally {
@@ -78,7 +85,8 @@ try {
   await rm(work, { recursive: true, force: true });
 }
 
-process.stdout.write(
+if (JSON_OUT) process.stdout.write(`${JSON.stringify({ preview: { first, ...all } })}\n`);
+else process.stdout.write(
   [
     `Aperçu des trois kits (${os.availableParallelism()} cœurs, charge moyenne ${loadBefore} au début, ${load()} à la fin), fiche ${KIT}/${FICHE}.md ; première construction complète : ${s(first)}.`,
     '',

@@ -158,3 +158,33 @@ export async function launchBrowser(choice: BrowserChoice): Promise<BrowserHandl
     },
   };
 }
+
+/** The browser, started on the first print only (none when nothing needs printing), closed with the build. */
+export function lazyBrowser(injected: BrowserHandle | undefined, explicit: string | undefined, signal: AbortSignal | undefined) {
+  let handle = injected;
+  let launching: Promise<BrowserHandle> | undefined;
+  let launched = false;
+  const closeOnAbort = () => {
+    if (launched) void handle?.close();
+  };
+  signal?.addEventListener('abort', closeOnAbort, { once: true });
+  return {
+    get(): Promise<BrowserHandle> {
+      if (handle) return Promise.resolve(handle);
+      launching ??= launchBrowser(resolveBrowser(explicit)).then(async (h) => {
+        handle = h;
+        launched = true;
+        if (signal?.aborted) await h.close();
+        return h;
+      });
+      return launching;
+    },
+    launched: () => launched,
+    async close() {
+      signal?.removeEventListener('abort', closeOnAbort);
+      if (launching) await launching.catch(() => undefined);
+      if (launched) await handle?.close();
+    },
+  };
+}
+

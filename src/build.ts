@@ -13,34 +13,52 @@
  * inputs did not change are taken as they were.
  */
 import os from 'node:os';
-import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
-import type { BuildListener, LeftOut } from './build-events.js';
-import { AbortedError, SourceError, throwIfAborted, type Diagnostic } from './errors.js';
-import type { Fiche, Kit } from './model.js';
-import { AccessPool } from './pipeline/access-pool.js';
-import { assembleBooklet, assembleFiche, type Assembled, type Piece } from './pipeline/assemble.js';
-import { PieceCache } from './pipeline/cache.js';
-import { distribute } from './pipeline/distribute.js';
-import { bookletKey, ficheKey, frameKey, sourceDateEpoch } from './pipeline/inputs.js';
-import { bookletPath, fichePath, kitOutputs, leftOutOf, printShopPath, type Product } from './pipeline/outputs.js';
-import { planBooklet, type FrameLayout } from './pipeline/pagination.js';
-import { planBuild } from './pipeline/plan.js';
-import { mapLimit, printFrame, Printer } from './pipeline/print.js';
-import { mergeManifest, publish, readManifest, sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile } from './pipeline/publish.js';
-import { renderFicheBody, type RenderedDoc } from './pipeline/render.js';
-import type { PdfMeta } from './pdf/meta.js';
-import { formatFailures } from './pdfua/check.js';
-import { makePrintEdition } from './printshop/edition.js';
-import { prepareKits } from './prepare.js';
-import { budgetDiagnostic } from './budget.js';
-import { publishedKit } from './schedule.js';
-import { editionLabel } from './text/format.js';
-import { Timings } from './timings.js';
-import { VERSION } from './version.js';
-import { PDFDocument } from 'pdf-lib';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { BrowserHandle } from './browser.js';
+import type { BuildListener, LeftOut } from './build-events.js';
+import { AbortedError, SourceError, throwIfAborted, type Diagnostic } from './errors.js';
+import type { Fiche, Kit } from './model.js';
+import type { Assembled, Piece } from './pipeline/assemble.js';
+import type { Product } from './pipeline/outputs.js';
+import type { FrameLayout } from './pipeline/pagination.js';
+import { planBuild } from './pipeline/plan.js';
+import type { Printer } from './pipeline/print.js';
+import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile } from './pipeline/publish.js';
+import type { RenderedDoc } from './pipeline/render.js';
+import { Timings } from './timings.js';
+import { VERSION } from './version.js';
+
+/**
+ * The modules of the steps after plan, loaded only when there is something to do: a build with nothing to do
+ * starts none of the Markdown, PDF or browser machinery.
+ */
+async function steps() {
+  const [prepare, render, print, access, pool, assemble, pagination, cache, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib] = await Promise.all([
+    import('./prepare.js'),
+    import('./pipeline/render.js'),
+    import('./pipeline/print.js'),
+    import('./pipeline/access.js'),
+    import('./pipeline/access-pool.js'),
+    import('./pipeline/assemble.js'),
+    import('./pipeline/pagination.js'),
+    import('./pipeline/cache.js'),
+    import('./pipeline/inputs.js'),
+    import('./pipeline/outputs.js'),
+    import('./pipeline/publish.js'),
+    import('./pipeline/distribute.js'),
+    import('./browser.js'),
+    import('./pdfua/check.js'),
+    import('./printshop/edition.js'),
+    import('./budget.js'),
+    import('./schedule.js'),
+    import('./text/format.js'),
+    import('pdf-lib'),
+  ]);
+  void access;
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, PDFDocument: pdfLib.PDFDocument };
+}
 
 /** What `kitess build` is asked to do. */
 export interface BuildOptions {
@@ -96,6 +114,7 @@ export interface BuildResult {
   asOf: string;
 }
 
+/** The Producer of every PDF and the manifest's generator. */
 const GENERATOR = `kitess ${VERSION}`;
 
 /**
@@ -118,6 +137,12 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     return { kits: plan.kept, warnings: [], timings, printed: [], reused: keptPaths(plan.kept), launched: false, leftOut: [...plan.stray, ...plan.kept.flatMap((k) => k.leftOut ?? [])], asOf: plan.settings.asOf };
   }
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
+
+  const {
+    prepareKits, renderFicheBody, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
+    ficheMeta, bookletMeta, pdfDate, lazyBrowser,
+  } = await steps();
 
   // prepare: load → parse → transform
   const prepared = await prepareKits(options.sheetsDir, plan.changed, timings);
@@ -201,7 +226,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         pieces[i] = piece;
       }
       if (oldSingles[i]) return (singles[i] = oldSingles[i]!);
-      const made = await timings.time('assemble', () => assembleFiche(pieces[i]!, kit, fiche, ficheMeta(kit, fiche)));
+      const made = await timings.time('assemble', () => assembleFiche(pieces[i]!, kit, fiche, ficheMeta(kit, fiche, GENERATOR)));
       warnIfNotAccessible(fichePath(kit, fiche), made);
       emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: made.pages, bytes: made.bytes });
       singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
@@ -226,7 +251,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       }
       cache.put(key, frame);
       const booklet = planBooklet(kit, lengths, layout.front, layout.back, variant.recto);
-      return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit), variant));
+      return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit, GENERATOR), variant));
     };
     const booklets = await mapLimit(kits, concurrency, async (kit): Promise<Product> => {
       const old = oldBooklets.get(kit);
@@ -303,35 +328,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   };
 }
 
-/** The browser, started on the first print only (none when nothing needs printing), closed with the build. */
-function lazyBrowser(injected: BrowserHandle | undefined, explicit: string | undefined, signal: AbortSignal | undefined) {
-  let handle = injected;
-  let launching: Promise<BrowserHandle> | undefined;
-  let launched = false;
-  const closeOnAbort = () => {
-    if (launched) void handle?.close();
-  };
-  signal?.addEventListener('abort', closeOnAbort, { once: true });
-  return {
-    get(): Promise<BrowserHandle> {
-      if (handle) return Promise.resolve(handle);
-      launching ??= launchBrowser(resolveBrowser(explicit)).then(async (h) => {
-        handle = h;
-        launched = true;
-        if (signal?.aborted) await h.close();
-        return h;
-      });
-      return launching;
-    },
-    launched: () => launched,
-    async close() {
-      signal?.removeEventListener('abort', closeOnAbort);
-      if (launching) await launching.catch(() => undefined);
-      if (launched) await handle?.close();
-    },
-  };
-}
-
 /** A PDF of the previous build whose inputs are those of this one, with whole bytes. */
 async function reusable(outDir: string, entry: ManifestFile | undefined, key: string): Promise<Product | undefined> {
   if (!entry || entry.inputs !== key) return undefined;
@@ -340,36 +336,6 @@ async function reusable(outDir: string, entry: ManifestFile | undefined, key: st
   const bytes = await readFile(file);
   if (sha256(bytes) !== entry.sha256) return undefined;
   return { bytes, pages: entry.pages, inputs: key, reused: true };
-}
-
-function pdfDate(kit: Kit): Date {
-  return sourceDateEpoch() ?? new Date(`${kit.config.edition.date}T00:00:00Z`);
-}
-
-/** The document information of a fiche's PDF. */
-function ficheMeta(kit: Kit, fiche: Fiche): PdfMeta {
-  const part = kit.config.parts.find((p) => p.id === fiche.meta.part)?.title ?? '';
-  return {
-    title: `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`,
-    author: kit.config.publisher,
-    subject: fiche.meta.summary,
-    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, part],
-    date: pdfDate(kit),
-    producer: GENERATOR,
-  };
-}
-
-/** The document information of a booklet. */
-function bookletMeta(kit: Kit): PdfMeta {
-  const c = kit.config;
-  return {
-    title: `${c.title} – ${c.subtitle}`,
-    author: c.publisher,
-    subject: `${c.subtitle}. ${editionLabel(c.edition)}.`,
-    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
-    date: pdfDate(kit),
-    producer: GENERATOR,
-  };
 }
 
 /** A booklet's own pages' layout as the cache keeps it (JSON), and back. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { KitessError } from '../errors.js';
-import { checkPdf, formatFailures, type Failure } from '../pdfua/check.js';
+import type { Failure } from '../pdfua/check.js';
 import { checkInput } from './impose.js';
 
 /** Some PDFs fail the checks: exit code 1, like sources with errors. */
@@ -21,6 +21,8 @@ export function registerCheckPdf(program: Command): void {
     .addOption(new Option('--format <format>', 'rapport en texte ou en JSON').choices(['text', 'json']).default('text'))
     .helpOption('-h, --help', "affiche l'aide")
     .action(async (files: string[], opts: { format: string }) => {
+      // Loaded here: other commands do not start pdf-lib.
+      const { checkPdf, formatFailures } = await import('../pdfua/check.js');
       const results: { file: string; failures: Failure[] }[] = [];
       for (const file of files) {
         await checkInput(file, { path: "le chemin d'un PDF", pdf: 'un fichier PDF est attendu' });

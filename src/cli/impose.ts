@@ -3,7 +3,7 @@ import { open, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { PrintError, systemErrorMessage, UsageError } from '../errors.js';
-import { imposeSaddleStitch } from '../printshop/impose.js';
+import type { imposeSaddleStitch } from '../printshop/impose.js';
 
 /** The default output beside the booklet: `kit-municipaless.pdf` → `kit-municipaless-cahier-a5.pdf`. */
 export function imposedName(file: string): string {
@@ -49,6 +49,8 @@ export function registerImpose(program: Command): void {
       checkOutput(file, out);
       let result: Awaited<ReturnType<typeof imposeSaddleStitch>>;
       try {
+        // Loaded here: other commands do not start pdf-lib.
+        const { imposeSaddleStitch } = await import('../printshop/impose.js');
         result = await imposeSaddleStitch(new Uint8Array(await readFile(file)));
       } catch (error) {
         throw new PrintError(`« ${file} » n'a pas pu être imposé : un PDF lisible et non chiffré est attendu (--debug donne le détail)`, { cause: error });

@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import path from 'node:path';
 import * as fontkit from 'fontkit';
-import { PDFArray, PDFDict, PDFName, PDFRef, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
+import { createHash } from 'node:crypto';
+import { PDFArray, PDFDict, PDFName, PDFRawStream, PDFRef, type PDFDocument, type PDFFont, type PDFPage } from 'pdf-lib';
 import { FONT_PACKAGES } from '../assets.js';
 import { flateStream } from './objects.js';
 
@@ -188,12 +189,28 @@ export class StampFonts {
     return w;
   }
 
-  /** Writes the embedded subsets into the document (pdf-lib makes them at save time otherwise). */
+  /**
+   * Writes the embedded subsets into the document (pdf-lib makes them at save time otherwise), each named with a
+   * subset tag drawn from its glyphs (pdf-lib's is random): the same stamps give the same bytes.
+   */
   async embed(): Promise<PDFRef[]> {
     const refs: PDFRef[] = [];
+    const ctx = this.doc.context;
     for (const { font } of this.fonts.values()) {
       await font.embed();
       refs.push(font.ref);
+      const type0 = ctx.lookup(font.ref);
+      const descendants = type0 instanceof PDFDict ? type0.lookup(PDFName.of('DescendantFonts')) : undefined;
+      const cid = descendants instanceof PDFArray ? descendants.lookup(0) : undefined;
+      const descriptor = cid instanceof PDFDict ? cid.lookup(PDFName.of('FontDescriptor')) : undefined;
+      const file = descriptor instanceof PDFDict ? descriptor.lookup(PDFName.of('FontFile2')) : undefined;
+      if (!(type0 instanceof PDFDict) || !(cid instanceof PDFDict) || !(descriptor instanceof PDFDict) || !(file instanceof PDFRawStream)) continue;
+      const digest = createHash('sha256').update(file.getContents()).digest();
+      const tag = Array.from(digest.subarray(0, 6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+      const name = PDFName.of(`${tag}+${font.name.replace(/-\d+$/, '')}`);
+      type0.set(PDFName.of('BaseFont'), name);
+      cid.set(PDFName.of('BaseFont'), name);
+      descriptor.set(PDFName.of('FontName'), name);
     }
     return refs;
   }

@@ -236,7 +236,7 @@ export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMe
       (annot as PDFDict).set(PDFName.of('A'), doc.context.obj({ S: 'GoTo', D: [dest.ref, 'XYZ', 0, dest.getHeight(), 0] }));
       const contents = (annot as PDFDict).lookup(PDFName.of('Contents'));
       const text = contents instanceof PDFString || contents instanceof PDFHexString ? contents.decodeText() : '';
-      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), PDFHexString.fromText(`${text} (p.\u00A0${start})`.trim()));
+      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), PDFHexString.fromText(`${text} (p. ${start})`.trim()));
     }
   }
 

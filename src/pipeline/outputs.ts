@@ -9,7 +9,9 @@ import { digestFiche } from '../changelog.js';
 import { coverThumbnail } from '../design/thumbnail.js';
 import type { Fiche, Kit, KitChanges } from '../model.js';
 import { isPublished } from '../schedule.js';
-import type { OutputSettings } from './inputs.js';
+import { sourceDateEpoch, type OutputSettings } from './inputs.js';
+import type { PdfMeta } from '../pdf/meta.js';
+import { editionLabel } from '../text/format.js';
 import { sha256, type ManifestFile, type ManifestFiche, type ManifestKit, type OutputFile } from './publish.js';
 import { fichePdfName } from './render.js';
 
@@ -126,3 +128,35 @@ export function kitOutputs(
   };
   return { files, entry, printed, reused };
 }
+
+/** The date every PDF of a kit carries: SOURCE_DATE_EPOCH, else the edition's. */
+export function pdfDate(kit: Kit): Date {
+  return sourceDateEpoch() ?? new Date(`${kit.config.edition.date}T00:00:00Z`);
+}
+
+/** The document information of a fiche's PDF. */
+export function ficheMeta(kit: Kit, fiche: Fiche, producer: string): PdfMeta {
+  const part = kit.config.parts.find((p) => p.id === fiche.meta.part)?.title ?? '';
+  return {
+    title: `${kit.config.title} – Fiche ${fiche.number} : ${fiche.meta.title}`,
+    author: kit.config.publisher,
+    subject: fiche.meta.summary,
+    keywords: ['ESS', 'économie sociale et solidaire', kit.config.level, ...kit.config.keywords, part],
+    date: pdfDate(kit),
+    producer,
+  };
+}
+
+/** The document information of a booklet. */
+export function bookletMeta(kit: Kit, producer: string): PdfMeta {
+  const c = kit.config;
+  return {
+    title: `${c.title} – ${c.subtitle}`,
+    author: c.publisher,
+    subject: `${c.subtitle}. ${editionLabel(c.edition)}.`,
+    keywords: ['ESS', 'économie sociale et solidaire', c.level, ...c.keywords, ...c.parts.map((p) => p.title)],
+    date: pdfDate(kit),
+    producer,
+  };
+}
+

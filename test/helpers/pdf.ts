@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFString } from 'pdf-lib';
 import { readOutline } from '../../src/pipeline/assemble.js';
 
 /** Text of a PDF (or of one page, 1-based), read back by poppler's pdftotext; soft hyphens removed, fixed spaces made plain. */
@@ -54,6 +54,23 @@ export async function pdfLinks(file: string): Promise<string[]> {
     }
   }
   return uris;
+}
+
+/** The internal links of one page (1-based): each link's description (/Contents) and the page (1-based) it goes to. */
+export async function pageLinks(file: string, page: number): Promise<{ contents: string; target: number }[]> {
+  const { doc } = await loadPdfFile(file);
+  const pages = doc.getPages();
+  const annots = pages[page - 1]!.node.Annots();
+  const out: { contents: string; target: number }[] = [];
+  for (let i = 0; i < (annots?.size() ?? 0); i++) {
+    const annot = annots!.lookup(i) as PDFDict;
+    const action = annot.lookup(PDFName.of('A'));
+    const dest = action instanceof PDFDict && String(action.get(PDFName.of('S'))) === '/GoTo' ? action.lookup(PDFName.of('D')) : annot.lookup(PDFName.of('Dest'));
+    if (!(dest instanceof PDFArray)) continue;
+    const contents = annot.lookup(PDFName.of('Contents'));
+    out.push({ contents: contents instanceof PDFString || contents instanceof PDFHexString ? contents.decodeText() : '', target: pages.findIndex((p) => p.ref === dest.get(0)) + 1 });
+  }
+  return out;
 }
 
 /**

@@ -14,7 +14,7 @@ import { PDFDocument, PDFName, type PDFDict, type PDFRawStream, type PDFString }
 import { walkUnits } from '../../src/pdf/pages.js';
 import { elements, readTree, typeOf } from '../../src/pdf/structure.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
-import { loadPdfFile, pdfFonts, pdfInfo, pdfjsText, pdfLinks, pdfPages, pdfText, pdftotextReadingOrder } from '../helpers/pdf.js';
+import { loadPdfFile, pageLinks, pdfFonts, pdfInfo, pdfjsText, pdfLinks, pdfPages, pdfText, pdftotextReadingOrder } from '../helpers/pdf.js';
 
 let browser: BrowserHandle;
 let dist: string;
@@ -131,8 +131,12 @@ describe('booklet', () => {
     ].map(([d, t, p]) => [d, String(t).replace('’', "'"), p]));
   });
 
-  it('prints cross-references with the page of the target fiche', () => {
-    expect(pdfText(booklet(), 5)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 7\)/);
+  it('prints a cross-reference as the fiche alone does, linked to the target fiche’s first page, that page in its description (issue 16)', async () => {
+    const text = pdfText(booklet(), 5);
+    expect(text).toMatch(/fiche 2 « Commande publique\s+responsable »/);
+    expect(text).not.toMatch(/\(p\. \d+\)/);
+    const links = await pageLinks(booklet(), 5);
+    expect(links).toContainEqual({ contents: 'fiche 2 « Commande publique responsable » (p. 7)', target: 7 });
   });
 
   it('passes qpdf’s structural check, fiches and booklet alike', () => {

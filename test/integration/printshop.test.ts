@@ -12,7 +12,7 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { BOXES, MM } from '../../src/printshop/bleed.js';
 import { testBrowser } from '../helpers/browser.js';
 import { FIXTURES, tempDir } from '../helpers/fixtures.js';
-import { loadPdfFile, pdfFonts, pdfInfo, pdfPages, pdfText } from '../helpers/pdf.js';
+import { loadPdfFile, pageLinks, pdfFonts, pdfInfo, pdfPages, pdfText } from '../helpers/pdf.js';
 import { darkest, pdfBoxes, pdfTextIn, pixel, sizeMm } from '../helpers/printshop.js';
 
 const sheets = path.join(FIXTURES, 'pipeline/sheets');
@@ -199,7 +199,7 @@ describe('print-shop booklet with --recto', () => {
 
   it('gives the contents and the cross-references the pages of this version', async () => {
     expect(tocPages(print(rectoDist))).toEqual(await fichePages(print(rectoDist)));
-    expect(pdfText(print(rectoDist), 5)).toMatch(/fiche 2 « Commande publique\s+responsable » \(p\. 7\)/);
+    expect(await pageLinks(print(rectoDist), 5)).toContainEqual({ contents: 'fiche 2 « Commande publique responsable » (p. 7)', target: 7 });
     // The screen booklet is unchanged.
     expect(tocPages(screen())).toEqual({ 'Fiche 1': 5, 'Fiche 2': 7, 'Fiche 3': 8 });
   });
