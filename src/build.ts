@@ -139,7 +139,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
   const {
-    prepareKits, renderFicheBody, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
+    prepareKits, renderFicheBody, ficheUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
     leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
     ficheMeta, bookletMeta, pdfDate, lazyBrowser,
   } = await steps();
@@ -163,12 +163,14 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
   const pool = new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
-  const access = async (bytes: Uint8Array): Promise<Piece> => {
-    const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+  const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
     // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
-    if (benchWithoutAccess) return { bytes, pages, failures: [{ condition: 'banc', message: 'passe d’accessibilité omise', count: 1, pages: [] }] };
-    const { bytes: out, report } = await timings.time('access', () => pool.run(bytes));
-    return { bytes: out, pages, failures: report.failures };
+    if (benchWithoutAccess) {
+      const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+      return { bytes, pages, failures: [{ condition: 'banc', message: 'passe d’accessibilité omise', count: 1, pages: [] }] };
+    }
+    const { bytes: out, report } = await timings.time('access', () => pool.run(bytes, undefined, internal ? { internal } : undefined));
+    return { bytes: out, pages: report.pages!, failures: report.failures };
   };
   const warnIfNotAccessible = (file: string, made: Assembled) => {
     if (made.failures.length === 0 || benchWithoutAccess) return;
@@ -246,7 +248,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       let layout = frame?.extra ? layoutOf(frame.extra) : undefined;
       if (!frame || !layout) {
         const raw = await printFrame((doc, o) => print(doc, o.outline), kit, lengths, extras, signal);
-        frame = { ...(await access(raw.bytes)), extra: layoutJson(raw.layout) };
+        frame = { ...(await access(raw.bytes, kit.fiches.map((f) => ficheUrl(kit, f)))), extra: layoutJson(raw.layout) };
         layout = raw.layout;
       }
       cache.put(key, frame);

@@ -126,39 +126,55 @@ function runs(text: string, weight: StampWeight): { text: string; subset: (typeo
  */
 const FONTKIT_FOR_PDF_LIB = {
   create(data: Uint8Array) {
-    const font = fontkit.create(Buffer.from(data)) as fontkit.Font & { createSubset(): { encode(): Uint8Array } };
-    const createSubset = font.createSubset.bind(font);
-    return Object.assign(font, {
-      createSubset() {
-        const subset = createSubset();
-        return Object.assign(subset, {
-          encodeStream() {
-            const handlers = new Map<string, (value?: unknown) => void>();
-            setImmediate(() => {
-              try {
-                handlers.get('data')?.(subset.encode());
-                handlers.get('end')?.();
-              } catch (error) {
-                handlers.get('error')?.(error);
-              }
-            });
-            const stream = {
-              on(event: string, handler: (value?: unknown) => void) {
-                handlers.set(event, handler);
-                return stream;
-              },
-            };
-            return stream;
-          },
-        });
-      },
-    });
+    // The same Fontsource file for every document: read once, its layouts kept (pdf-lib lays out each text it
+    // encodes), its subsets made per document.
+    let font = adapted.get(data);
+    if (!font) {
+      const base = fontkit.create(Buffer.from(data)) as fontkit.Font & { createSubset(): { encode(): Uint8Array } };
+      const createSubset = base.createSubset.bind(base);
+      const layout = base.layout.bind(base);
+      const layouts = new Map<string, fontkit.GlyphRun>();
+      font = Object.assign(Object.create(base) as typeof base, {
+        layout(text: string, features?: unknown) {
+          if (features !== undefined) return layout(text, features as never);
+          let run = layouts.get(text);
+          if (!run) layouts.set(text, (run = layout(text)));
+          return run;
+        },
+        createSubset() {
+          const subset = createSubset();
+          return Object.assign(subset, {
+            encodeStream() {
+              const handlers = new Map<string, (value?: unknown) => void>();
+              setImmediate(() => {
+                try {
+                  handlers.get('data')?.(subset.encode());
+                  handlers.get('end')?.();
+                } catch (error) {
+                  handlers.get('error')?.(error);
+                }
+              });
+              const stream = {
+                on(event: string, handler: (value?: unknown) => void) {
+                  handlers.set(event, handler);
+                  return stream;
+                },
+              };
+              return stream;
+            },
+          });
+        },
+      });
+      adapted.set(data, font);
+    }
+    return font;
   },
 };
+const adapted = new WeakMap<Uint8Array, object>();
 
 /** A run laid out: its width at the stamps' size, and after each glyph the TJ adjustment kerning makes. */
 function setRun(text: string, weight: StampWeight, subset: (typeof SUBSETS)[number]): { width: number; kerns: number[] } {
-  const { font } = sourceFont(weight, subset);
+  const font = FONTKIT_FOR_PDF_LIB.create(sourceFont(weight, subset).bytes) as fontkit.Font;
   const run = font.layout(text);
   const scale = 1000 / font.unitsPerEm;
   const kerns = run.glyphs.map((g, i) => (g.advanceWidth - run.positions[i]!.xAdvance) * scale);

@@ -141,15 +141,21 @@ function isType(ctx: PDFDict['context'], obj: PDFObject, types: string[]): boole
 }
 
 /** Whether an annotation goes somewhere in the same document (GoTo action or destination). */
-function isInternalLink(annot: PDFObject | undefined): boolean {
+function isInternalLink(annot: PDFObject | undefined, internal: ReadonlySet<string>): boolean {
   if (!(annot instanceof PDFDict)) return false;
   if (annot.get(PDFName.of('Dest'))) return true;
   const action = annot.lookup(PDFName.of('A'));
-  return action instanceof PDFDict && nameOf(action.get(PDFName.of('S'))) === 'GoTo';
+  if (!(action instanceof PDFDict)) return false;
+  if (nameOf(action.get(PDFName.of('S'))) === 'GoTo') return true;
+  const uri = action.lookup(PDFName.of('URI'));
+  return (uri instanceof PDFString || uri instanceof PDFHexString) && internal.has(uri.decodeText());
 }
 
-/** A list whose every item is one link to a place in this document: a table of contents. */
-function isTableOfContents(l: Elem): boolean {
+/**
+ * A list whose every item is one link to a place in this document, or to an address that will become one (a
+ * booklet's own pages link to its fiches' addresses until they are assembled with them): a table of contents.
+ */
+function isTableOfContents(l: Elem, internal: ReadonlySet<string>): boolean {
   const ctx = l.dict.context;
   const items = kidsOf(l.dict);
   if (items.length === 0) return false;
@@ -158,7 +164,7 @@ function isTableOfContents(l: Elem): boolean {
     const content = kidsOf(item.dict).filter((k) => !(k.type === 'elem' && typeOf(k.dict) === 'Lbl'));
     if (content.length !== 1 || content[0]!.type !== 'elem' || typeOf(content[0]!.dict) !== 'Link') return false;
     const annots = kidsOf(content[0]!.dict).filter((k) => k.type === 'objr');
-    return annots.length > 0 && annots.every((a) => a.type === 'objr' && a.obj && isInternalLink(ctx.lookup(a.obj)));
+    return annots.length > 0 && annots.every((a) => a.type === 'objr' && a.obj && isInternalLink(ctx.lookup(a.obj), internal));
   });
 }
 
@@ -166,14 +172,14 @@ function isTableOfContents(l: Elem): boolean {
  * Lists: every LI holds Lbl and LBody only (09-005). A list of links into the document (the booklet's
  * sommaire) becomes a TOC of TOCI, each entry's link inside a Reference (09-006).
  */
-export function repairLists(tc: TagContext): { lists: number; tocs: number } {
+export function repairLists(tc: TagContext, internal: ReadonlySet<string> = new Set()): { lists: number; tocs: number } {
   let lists = 0;
   let tocs = 0;
   const ctx = tc.tree.root.context;
   const all = elements(tc.tree.root);
   for (const { elem } of all) {
     if (typeOf(elem.dict) !== 'L' || !elem.ref) continue;
-    const toc = isTableOfContents(elem);
+    const toc = isTableOfContents(elem, internal);
     if (toc) {
       elem.dict.set(PDFName.of('S'), PDFName.of('TOC'));
       elem.dict.delete(PDFName.of('A'));

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accessPiece, accessWithReport, type AccessResult } from './access.js';
+import { accessPiece, accessWithReport, type AccessResult, type PieceOptions } from './access.js';
 import type { AccessJob } from './access-worker.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
@@ -32,11 +32,11 @@ export class AccessPool {
   constructor(private readonly size: number) {}
 
   /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
-  run(bytes: Uint8Array, meta?: PdfMeta): Promise<AccessResult> {
-    if (!this.threaded) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes);
+  run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<AccessResult> {
+    if (!this.threaded) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece);
     if (this.closed) return Promise.reject(new Error('accessibility pool closed'));
     return new Promise<AccessResult>((resolve, reject) => {
-      this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}) }, resolve, reject });
+      this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}), ...(piece ? { piece } : {}) }, resolve, reject });
       this.pump();
     });
   }

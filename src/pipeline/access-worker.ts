@@ -1,6 +1,6 @@
 /** A worker thread running the accessibility pass (see access-pool.ts): bytes and metadata in, bytes and report out. */
 import { parentPort } from 'node:worker_threads';
-import { accessPiece, accessWithReport } from './access.js';
+import { accessPiece, accessWithReport, type PieceOptions } from './access.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 /** One job of the pool. */
@@ -9,10 +9,12 @@ export interface AccessJob {
   bytes: Uint8Array;
   /** The document's metadata for the whole pass; none for a piece (see accessPiece). */
   meta?: PdfMeta;
+  /** For a piece: see accessPiece. */
+  piece?: PieceOptions;
 }
 
 parentPort?.on('message', (job: AccessJob) => {
-  (job.meta ? accessWithReport(job.bytes, job.meta) : accessPiece(job.bytes)).then(
+  (job.meta ? accessWithReport(job.bytes, job.meta) : accessPiece(job.bytes, job.piece)).then(
     ({ bytes, report }) => {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
       parentPort!.postMessage({ id: job.id, bytes, report }, own ? [bytes.buffer as ArrayBuffer] : []);

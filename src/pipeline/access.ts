@@ -39,6 +39,8 @@ export interface AccessReport {
   tocs: number;
   /** The checker's failures on the result: empty when the PDF claims PDF/UA-1. */
   failures: Failure[];
+  /** The PDF's pages. */
+  pages?: number;
 }
 
 /** The pass's result: the new bytes and what it did. */
@@ -65,23 +67,30 @@ export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promis
   return { bytes: out, report };
 }
 
+/** What the pass over a piece needs to know of the documents it goes into. */
+export interface PieceOptions {
+  /** Addresses its links point to that will be places of the same document (a booklet's fiches). */
+  internal?: string[];
+}
+
 /**
  * The pass over a printed piece (a fiche's body, a booklet's own pages), before assemble makes documents of it:
  * content and structure repaired, structure ids renumbered in tree order; its failures are those of the content
  * and structure checks. Document-level fixes (XMP, title, language) are for each document assembled from it.
  */
-export async function accessPiece(bytes: Uint8Array): Promise<AccessResult> {
+export async function accessPiece(bytes: Uint8Array, options: PieceOptions = {}): Promise<AccessResult> {
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
-  const { report, touched } = repairContent(doc);
+  const { report, touched } = repairContent(doc, options.internal);
   for (const n of stabiliseStructureIds(doc).objects) touched.add(n);
   report.failures = checkDocument(doc, { scope: 'content', contrast: false });
+  report.pages = doc.getPageCount();
   const offsets = xrefOffsets(bytes);
   const out = offsets ? rewriteCompact(doc, bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
   return { bytes: out, report };
 }
 
 /** Repairs a document's content streams, fonts' text and structure tree; the objects it changed. */
-function repairContent(doc: PDFDocument): { report: AccessReport; touched: Set<number> } {
+function repairContent(doc: PDFDocument, internal: string[] = []): { report: AccessReport; touched: Set<number> } {
   const ctx = doc.context;
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => {
@@ -163,7 +172,7 @@ function repairContent(doc: PDFDocument): { report: AccessReport; touched: Set<n
     const tc: TagContext = { tree, touch, keyOf, parentsChanged: false };
     for (const { key, mcids } of decorative) removeMcids(tc, key, mcids);
     addRoleMap(tc);
-    Object.assign(report, repairLists(tc));
+    Object.assign(report, repairLists(tc, new Set(internal)));
     repairFigures(tc);
     report.links = describeLinks(tc, mcidText);
     writeParents(tc);
