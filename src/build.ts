@@ -61,6 +61,8 @@ export interface BuildResult {
   leftOut: LeftOut[];
   /** The date the fiches were published by (`--as-of`). */
   asOf: string;
+  /** Web pages made by this run, and web pages taken unchanged from the previous build (absent when nothing changed). */
+  web?: { written: string[]; reused: string[] };
 }
 
 /** Checks a date given on the command line. */
@@ -94,7 +96,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const rawKeys = new Map(ids.map((id) => [id, rawKitKey(path.join(options.sheetsDir, id), settings)]));
   const unchanged = (id: string) => {
     const entry = previous?.kits.find((k) => k.id === id);
-    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx].filter((f) => f !== undefined);
+    const web = [...(entry?.fiches ?? []).map((f) => f.web), entry?.web?.page];
+    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx, ...web].filter((f) => f !== undefined);
     return !!entry && entry.inputs === rawKeys.get(id) && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
   };
   if (!options.changelog && ids.every(unchanged)) {
