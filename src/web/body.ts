@@ -52,6 +52,12 @@ function competencesText(kit: Kit, c: Competences, pagePath: string): Element {
   ]);
 }
 
+/** A figure of the page is a figure: the role the print gives it for the PDF's tags (`group`) is taken off. */
+function webFigure(figure: Element): Element {
+  delete figure.properties.role;
+  return figure;
+}
+
 /** The fiche's text for its web page, and the images it shows. */
 export interface WebBody {
   children: ElementContent[];
@@ -81,9 +87,10 @@ export async function webBody(kit: Kit, fiche: Fiche, pagePath: string): Promise
     if (heading) depth = Number(heading[1]);
     if (hasClass(node, 'schema-competences')) {
       // `::schema-competences`: the kit's diagram (a kit without one was refused when it was read).
-      if (kit.competences) parent.children.splice(index, 1, competencesFigure(kit.competences, kit.config.accent, COLUMN_WIDTH), competencesText(kit, kit.competences, pagePath));
+      if (kit.competences) parent.children.splice(index, 1, webFigure(competencesFigure(kit.competences, kit.config.accent, COLUMN_WIDTH)), competencesText(kit, kit.competences, pagePath));
       return 'skip';
     }
+    if (node.tagName === 'figure') webFigure(node);
     if (hasClass(node, 'fiche-ref')) {
       parent.children[index] = ficheLink(kit, pagePath, Number(node.properties.dataFiche), ['fiche-ref']);
       return 'skip';

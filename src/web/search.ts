@@ -32,7 +32,9 @@ export async function buildSearchIndex(pages: SearchPage[]): Promise<{ path: str
     });
     if (!created.index) throw fail(created.errors.join(' ; '));
     for (const page of [...pages].sort((a, b) => a.path.localeCompare(b.path))) {
-      const added = await created.index.addHTMLFile({ url: `/${page.path}`, content: page.html });
+      // Pagefind cuts words at the straight apostrophe only: « l’alimentation » would be one word, not found by
+      // « alimentation ». The index is given straight apostrophes (the search script shows them curly again).
+      const added = await created.index.addHTMLFile({ url: `/${page.path}`, content: page.html.replace(/\u2019/g, "'") });
       if (added.errors.length > 0) throw fail(`${page.path} : ${added.errors.join(' ; ')}`);
     }
     const { files, errors } = await created.index.getFiles();

@@ -25,19 +25,20 @@
           : 'La recherche n’a pas pu être chargée. Toutes les fiches restent listées ci-dessous.';
     }
 
-    // An excerpt from Pagefind: text with <mark> around the words found. Only text and marks are kept.
+    // An excerpt from Pagefind: text with <mark> around the words found. Only text and marks are kept. The index
+    // was given straight apostrophes (Pagefind cuts words there): they are shown curly again, as in the fiches.
     function excerpt(html) {
       var template = document.createElement('template');
       template.innerHTML = html;
       var p = document.createElement('p');
       p.className = 'search-excerpt';
       template.content.childNodes.forEach(function (node) {
-        if (node.nodeType === Node.TEXT_NODE) p.append(node.textContent);
-        else if (node.nodeName === 'MARK') {
+        var text = (node.textContent || '').replace(/'/g, '\u2019');
+        if (node.nodeName === 'MARK') {
           var mark = document.createElement('mark');
-          mark.textContent = node.textContent;
+          mark.textContent = text;
           p.append(mark);
-        } else p.append(node.textContent || '');
+        } else p.append(text);
       });
       return p;
     }
