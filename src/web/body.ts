@@ -12,7 +12,7 @@ import { ficheWebPath, relativeLink, webImagePath } from './paths.js';
  * Width, in points, at which the web pages draw a chart: about a phone's column, so that its labels stay readable
  * there (about 10 px); on a wider screen the drawing grows with the column, up to the stylesheet's limit.
  */
-export const WEB_CHART_WIDTH = 300;
+export const WEB_CHART_WIDTH = 260;
 
 function hasClass(node: Element, name: string): boolean {
   const cls = node.properties.className;

@@ -25,15 +25,19 @@
           : 'La recherche n’a pas pu être chargée. Toutes les fiches restent listées ci-dessous.';
     }
 
-    // An excerpt from Pagefind: text with <mark> around the words found. Only text and marks are kept. The index
-    // was given straight apostrophes (Pagefind cuts words there): they are shown curly again, as in the fiches.
+    // The index was given straight apostrophes (Pagefind cuts words there): they are shown curly again, as in the fiches.
+    function curly(text) {
+      return text.replace(/'/g, '\u2019');
+    }
+
+    // An excerpt from Pagefind: text with <mark> around the words found. Only text and marks are kept.
     function excerpt(html) {
       var template = document.createElement('template');
       template.innerHTML = html;
       var p = document.createElement('p');
       p.className = 'search-excerpt';
       template.content.childNodes.forEach(function (node) {
-        var text = (node.textContent || '').replace(/'/g, '\u2019');
+        var text = curly(node.textContent || '');
         if (node.nodeName === 'MARK') {
           var mark = document.createElement('mark');
           mark.textContent = text;
@@ -49,12 +53,12 @@
       // Pagefind gives the page's path from the site's root (« /communes/commande-publique/index.html »); the
       // download page is at that root, so the link is relative and works under any address.
       a.href = new URL(data.url.replace(/^\/+/, ''), root).href;
-      a.textContent = (data.meta && data.meta.title) || data.url;
+      a.textContent = curly((data.meta && data.meta.title) || data.url);
       li.append(a);
       if (data.meta && data.meta.kit) {
         var kit = document.createElement('span');
         kit.className = 'search-kit';
-        kit.textContent = ' — ' + data.meta.kit;
+        kit.textContent = ' — ' + curly(data.meta.kit);
         li.append(kit);
       }
       li.append(excerpt(data.excerpt || ''));

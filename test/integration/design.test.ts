@@ -221,10 +221,10 @@ describe('download page (issue 17)', () => {
       const visible = () => page.$$eval('li.fiche', (lis) => lis.filter((li) => getComputedStyle(li).display !== 'none').map((li) => li.querySelector('a')!.getAttribute('href')));
       expect(await visible()).toHaveLength(4);
       await page.click('label[for="theme-alimentation"]');
-      expect(await visible()).toEqual(['autre/fiches/01-essai.pdf']);
+      expect(await visible()).toEqual(['autre/essai/index.html']);
       expect(await page.$eval('#demo .kit-empty', (p) => getComputedStyle(p).display)).toBe('block');
       await page.click('label[for="theme-achats"]');
-      expect(await visible()).toEqual(['demo/fiches/02-commande-publique.pdf', 'demo/fiches/03-contractualisation.pdf']);
+      expect(await visible()).toEqual(['demo/commande-publique/index.html', 'demo/contractualisation/index.html']);
       await page.click('label[for="theme-tous"]');
       expect(await visible()).toHaveLength(4);
     } finally {

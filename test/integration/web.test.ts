@@ -245,6 +245,9 @@ describe('web edition (issue 18)', () => {
         const sourcing = await search(page, 'sourcing');
         expect(sourcing.map((r) => r.href)).toEqual([`${server.url}demo/commande-publique/index.html`]);
         expect(sourcing[0]!.text).toContain('Kit DémoESS');
+        // The index's straight apostrophes are shown curly again, as in the fiche.
+        expect(sourcing[0]!.text).toContain('l’offre locale');
+        expect(sourcing[0]!.text).not.toContain("'");
         // « l’alimentation » in the second kit's fiche.
         const food = await search(page, 'alimentation');
         expect(food.map((r) => r.href)).toEqual([`${server.url}autre/essai/index.html`]);
