@@ -195,7 +195,8 @@ ${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(page
   };
 }
 
-function paragraphs(text: string): Element[] {
+/** A text of kit.yml (the édito) as paragraphs, one per blank-line-separated block, with French typography. */
+export function paragraphs(text: string): Element[] {
   return text
     .split(/\n\s*\n/)
     .map((p) => p.trim())

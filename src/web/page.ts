@@ -7,6 +7,7 @@ import { mix, readableOn } from '../design/svg.js';
 import { editionLabel, fileSize, frenchDate, pageCount } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
 import rehypeNowrapSpaces from '../plugins/rehype-nowrap-spaces.js';
+import { paragraphs } from '../pipeline/render.js';
 import type { WebBody } from './body.js';
 import { ficheWebPath, ficheWebUrl, kitStylePath, kitWebPath, kitWebUrl, relativeLink } from './paths.js';
 
@@ -158,14 +159,6 @@ export function renderFichePage(input: FichePageInput): string {
   ];
   const pageTitle = frenchTypography(`${fiche.meta.title} – Fiche ${fiche.number} du ${kit.config.title}`);
   return document(page, kit, { title: pageTitle, description: frenchTypography(fiche.meta.summary), url: ficheWebUrl(kit, fiche), type: 'article', updated: fiche.meta.updated }, 'page-fiche', content);
-}
-
-function paragraphs(text: string): Element[] {
-  return text
-    .split(/\n\s*\n/)
-    .map((p) => p.trim())
-    .filter(Boolean)
-    .map((p) => h('p', frenchTypography(p.replace(/\s*\n\s*/g, ' '))));
 }
 
 /** What a kit's page shows: its booklet, and each fiche with its PDF. */
