@@ -366,11 +366,13 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       });
     });
     // The web edition (src/web/): a page per fiche and one per kit, from the same trees as the PDFs.
-    const web = await timings.time('render', () => makeWebEdition(kits, entries, previous?.kits, options.outDir));
-    files.push(...web.files);
-    entries.splice(0, entries.length, ...web.kits);
-    webPages.written.push(...web.written);
-    webPages.reused.push(...web.reused);
+    if (options.web !== false) {
+      const web = await timings.time('render', () => makeWebEdition(kits, entries, previous?.kits, options.outDir));
+      files.push(...web.files);
+      entries.splice(0, entries.length, ...web.kits);
+      webPages.written.push(...web.written);
+      webPages.reused.push(...web.reused);
+    }
   } catch (error) {
     if (signal?.aborted) throw new AbortedError();
     throw error;

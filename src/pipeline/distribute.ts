@@ -266,7 +266,7 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   // The web edition's shared files (stylesheet, fonts, search script and index); those of the previous build that
   // are no longer made are removed (only files the manifest says kitess wrote).
   const old = await readManifest(dir);
-  const shared = await sharedWebFiles(dir, final, old?.web);
+  const shared = final.kits.some((k) => k.web) ? await sharedWebFiles(dir, final, old?.web) : { files: [], kept: [], search: undefined };
   const listed = [...shared.kept, ...shared.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256(f.bytes) }))];
   const wanted = new Set(listed.map((f) => f.path));
   for (const f of old?.web?.files ?? []) if (!wanted.has(f.path)) await rm(path.join(dir, f.path), { force: true });
@@ -274,7 +274,7 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
     await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
     await writeFile(path.join(dir, f.path), f.bytes);
   }
-  final.web = { files: listed.sort((a, b) => a.path.localeCompare(b.path)), search: shared.search };
+  if (listed.length > 0) final.web = { files: listed.sort((a, b) => a.path.localeCompare(b.path)), ...(shared.search ? { search: shared.search } : {}) };
   await writeFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;
 }
