@@ -258,7 +258,7 @@ const quiet = new QuietWaiter();
 // Runs.
 // ---------------------------------------------------------------------------------------------------------
 
-type ScenarioId = 'clean' | 'nochange' | 'onefiche' | 'floor';
+type ScenarioId = 'clean' | 'noaccess' | 'nochange' | 'onefiche' | 'floor';
 
 interface Run {
   wallMs: number;
@@ -294,12 +294,12 @@ function shown(p: string): string {
 }
 
 /** Runs `node <args>` from the project root, timed from spawn to exit, its process tree sampled meanwhile. */
-async function measure(args: string[]): Promise<Omit<Run, 'pages'>> {
+async function measure(args: string[], env: Record<string, string> = {}): Promise<Omit<Run, 'pages'>> {
   await quiet.wait();
   const cpuBefore = reapedChildrenCpuMs();
   const start = performance.now();
   // Own process group, so that a hung build can be stopped with every Chromium it started.
-  const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+  const child = spawn(process.execPath, args, { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', ...env } });
   running = child.pid;
   const sampler = new TreeSampler(child.pid!);
   let timedOut = false;
@@ -353,14 +353,20 @@ async function removeCaches(...dirs: string[]): Promise<void> {
   for (const dir of [ROOT, ...dirs]) await rm(path.join(dir, CACHE_DIR), { recursive: true, force: true });
 }
 
+/** One stage's time from the `--timings` table of a run, in ms (0 when absent). */
+function stageMs(run: Pick<Run, 'stdout'>, stage: string): number {
+  const m = new RegExp(`^\\s*${stage}\\s+([\\d.]+) s`, 'm').exec(run.stdout);
+  return m ? Number(m[1]) * 1000 : 0;
+}
+
 /** The stage table `--timings` printed, from its heading on. */
 function timingsOf(run: Pick<Run, 'stdout'>): string {
   const at = run.stdout.indexOf('Temps par étape');
   return at >= 0 ? run.stdout.slice(at).trim() : '(tableau --timings absent de la sortie)';
 }
 
-async function cliRun(outDir: string, sheetsDir: string): Promise<Run> {
-  const run = await measure(buildArgs(outDir, sheetsDir));
+async function cliRun(outDir: string, sheetsDir: string, env: Record<string, string> = {}): Promise<Run> {
+  const run = await measure(buildArgs(outDir, sheetsDir), env);
   return { ...run, pages: manifestPages(await readManifest(outDir)) };
 }
 
@@ -430,6 +436,7 @@ async function editFiche(sheetsDir: string, run: number): Promise<string> {
 
 const LABELS: Record<ScenarioId, string> = {
   clean: 'Construction complète (sans dist/ ni cache)',
+  noaccess: "Construction complète sans l'étape d'accessibilité (mesure seulement)",
   nochange: 'Reconstruction sans changement',
   onefiche: "Reconstruction après modification d'une fiche",
   floor: 'Plancher (Puppeteer seul, mêmes documents)',
@@ -482,14 +489,16 @@ async function main(): Promise<void> {
   const loadBefore = os.loadavg();
   const cacheExisted = existsSync(path.join(ROOT, CACHE_DIR));
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'kitess-bench-'));
-  const results: Record<ScenarioId, Run[]> = { clean: [], nochange: [], onefiche: [], floor: [] };
+  const results: Record<ScenarioId, Run[]> = { clean: [], noaccess: [], nochange: [], onefiche: [], floor: [] };
   const floorReports: FloorReport[] = [];
   let timingsTable = '';
   let oneFicheTimings = '';
+  // Seconds the accessibility pass took in each clean build (its --timings line; concurrent passes add up).
+  const accessMs: number[] = [];
   let checks: BookletCheck[] = [];
   let floorInput: Pick<FloorConfig, 'starts' | 'fiches'> | undefined;
   let editedSentence = '';
-  const steps = runs * 4 + 1;
+  const steps = runs * 5 + 1;
   let step = 0;
   const progress = (label: string, run?: Run | string) => {
     const detail = typeof run === 'string' ? run : run ? `${seconds(run.wallMs)}, ${mib(run.peakRss)}, ${run.pages} pages` : '';
@@ -504,6 +513,7 @@ async function main(): Promise<void> {
       await removeCaches(out);
       const clean = await cliRun(out, SHEETS);
       results.clean.push(clean);
+      accessMs.push(stageMs(clean, 'access'));
       progress(`${LABELS.clean}, passe ${i}`, clean);
       if (i === 1) {
         timingsTable = timingsOf(clean);
@@ -511,6 +521,14 @@ async function main(): Promise<void> {
         floorInput = { starts: found.starts, fiches: found.fiches };
         checks = found.checks;
       }
+
+      // The same clean build without the accessibility stage (a switch only the bench uses): what the stage costs.
+      const bare = path.join(tmp, `noaccess-${i}`, 'dist');
+      await removeCaches(bare);
+      const noaccess = await cliRun(bare, SHEETS, { KITESS_BENCH_WITHOUT_ACCESS: '1' });
+      results.noaccess.push(noaccess);
+      progress(`${LABELS.noaccess}, passe ${i}`, noaccess);
+      await rm(path.join(tmp, `noaccess-${i}`), { recursive: true, force: true });
 
       const nochange = await cliRun(out, SHEETS);
       results.nochange.push(nochange);
@@ -563,6 +581,8 @@ async function main(): Promise<void> {
   const cpuRatio = median(results.clean.map((r) => r.cpuMs)) / median(results.floor.map((r) => r.cpuMs));
   const pairRatios = results.clean.map((r, i) => r.wallMs / results.floor[i]!.wallMs);
   const share = onefiche / clean;
+  // What the accessibility stage adds to a clean build: the same build without it, run side by side.
+  const accessCost = Math.max(0, clean - wall('noaccess'));
   const nochangeLaunched = results.nochange.filter((r) => r.chromium).length;
   const cliRuns = (['clean', 'nochange', 'onefiche'] as const).flatMap((id) => results[id]);
   const peak = Math.max(...cliRuns.map((r) => r.peakRss));
@@ -602,6 +622,11 @@ async function main(): Promise<void> {
         mark(nochange < 1000 && nochangeLaunched === 0),
       ],
       ["Reconstruction d'une fiche ≤ 25 % de la construction complète", `${fr(share * 100, 0)} % (${seconds(onefiche)} / ${seconds(clean)})`, mark(share <= 0.25)],
+      [
+        "Étape d'accessibilité ≤ 15 % de la construction complète",
+        `${fr((accessCost / clean) * 100, 0)} % (${seconds(clean)} − ${seconds(wall('noaccess'))} sans elle = ${seconds(accessCost)} ; somme de ses passes dans --timings : ${seconds(median(accessMs))})`,
+        mark(accessCost / clean <= 0.15),
+      ],
       ['Pic mémoire < 1,5 Gio (somme des RSS)', `${fr(peak / GIB)} Gio (${mib(peak)}) ; en PSS : ${fr(peakPss / GIB)} Gio`, mark(peak < 1.5 * GIB)],
     ],
   );
@@ -633,6 +658,7 @@ async function main(): Promise<void> {
     `- Mémoire : somme des RSS du processus et de tous ses descendants (Node + tous les processus Chromium), relue dans /proc toutes les ${SAMPLE_MS} ms ; maximum des passes (c'est elle que juge l'objectif). La somme des RSS compte autant de fois qu'il y a de processus les pages partagées (code de Chromium, polices…) : c'est un majorant. La colonne PSS (somme des Pss de /proc/<pid>/smaps_rollup, relue toutes les ${SAMPLE_MS * PSS_EVERY} ms) partage ces pages entre processus : c'est l'empreinte réelle. Les chrome_crashpad_handler (rattachés à init, ~4 Mio chacun) ne sont pas comptés.`,
     '- CPU : temps utilisateur + système de tout l\'arbre (compté par le noyau à la fin des processus). Pages : somme des pages des livrets et des fiches du manifest.json (pour les reconstructions, les PDF repris tels quels comptent aussi) ; pour le plancher, pages des PDF comptées avec pdf-lib après la mesure. Pages/s : ces pages divisées par la médiane.',
     '- « Chromium lancé » : un processus chromium/chrome a été vu parmi les descendants pendant la passe.',
+    "- Étape d'accessibilité : son coût est la différence entre la construction complète et la même construction sans elle (variable `KITESS_BENCH_WITHOUT_ACCESS=1`, que seul le banc emploie ; passes alternées avec les constructions complètes), rapportée à la construction complète. La somme de ses passes dans `--timings` est donnée aussi : elles tournent dans des fils d'exécution à part pendant que Chromium imprime, et cette somme majore ce qu'elles ajoutent au temps réel.",
   ].join('\n');
 
   const markdown = [

@@ -5,6 +5,8 @@ import { AbortedError, PrintError, SourceError, throwIfAborted } from './errors.
 import type { Fiche, Kit } from './model.js';
 import { finishPdf, loadPdf, readOutline, writeOutline, type OutlineNode, type PdfMeta } from './pipeline/assemble.js';
 import { mapLimit, printPdf } from './pipeline/print.js';
+import { AccessPool } from './pipeline/access-pool.js';
+import { formatFailures } from './pdfua/check.js';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { readFileSync } from 'node:fs';
@@ -45,6 +47,8 @@ export interface PrintedFiche {
   fiche: Fiche;
   bytes: Uint8Array;
   pages: number;
+  /** The document information it was finished with (the accessibility pass needs it too). */
+  meta: PdfMeta;
 }
 
 /** The document information of a kit's PDF: its title and subject, the publisher, the edition's fixed date. */
@@ -58,8 +62,9 @@ export async function printFiche(handle: BrowserHandle, kit: Kit, fiche: Fiche, 
   const raw = await timings.time('print', () => printPdf(handle.browser, doc, { signal }));
   return timings.time('assemble', async () => {
     const pdf = await loadPdf(raw);
-    const bytes = await finishPdf(pdf, pdfMeta(kit, doc));
-    return { fiche, bytes, pages: pdf.getPageCount() };
+    const meta = pdfMeta(kit, doc);
+    const bytes = await finishPdf(pdf, meta);
+    return { fiche, bytes, pages: pdf.getPageCount(), meta };
   });
 }
 
@@ -123,7 +128,7 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
     const result = await timings.time('assemble', async () => {
       const pdf = await loadPdf(raw);
       const found = findStarts(kit, readOutline(pdf));
-      if (!sameStarts(found.starts, starts)) return { retry: found.starts, bytes: new Uint8Array(), pages: 0, starts };
+      if (!sameStarts(found.starts, starts)) return { retry: found.starts, bytes: new Uint8Array(), pages: 0, starts, meta: pdfMeta(kit, doc) };
       const outline: OutlineNode[] = [
         { title: 'Couverture', pageIndex: 0 },
         { title: 'Édito', pageIndex: found.edito - 1 },
@@ -136,8 +141,9 @@ async function printBooklet(handle: BrowserHandle, kit: Kit, pages: Map<number, 
         { title: 'Quatrième de couverture', pageIndex: pdf.getPageCount() - 1 },
       ];
       writeOutline(pdf, outline);
-      const bytes = await finishPdf(pdf, pdfMeta(kit, doc));
-      return { bytes, pages: pdf.getPageCount(), starts, retry: undefined };
+      const meta = pdfMeta(kit, doc);
+      const bytes = await finishPdf(pdf, meta);
+      return { bytes, pages: pdf.getPageCount(), starts, retry: undefined, meta };
     });
     if (result.retry) {
       starts = result.retry;
@@ -251,6 +257,19 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
   };
   signal?.addEventListener('abort', closeOnAbort, { once: true });
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  // The accessibility pass over a finished PDF; what the checker still finds is said, and PDF/UA is then not claimed.
+  // One thread: it takes the processor Chromium leaves idle; a second one would cost more memory than time.
+  const pool = new AccessPool(1);
+  // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
+  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
+  const accessible = async (bytes: Uint8Array, meta: PdfMeta, file: string): Promise<Uint8Array> => {
+    if (benchWithoutAccess) return bytes;
+    const result = await timings.time('access', () => pool.run(bytes, meta));
+    if (result.report.failures.length > 0) {
+      log(`Attention : ${file} ne satisfait pas PDF/UA-1, qui n’y est donc pas déclaré :\n${formatFailures(result.report.failures).map((l) => `  ${l}`).join('\n')}`);
+    }
+    return result.bytes;
+  };
   const files: OutputFile[] = [];
   const entries: ManifestKit[] = [];
   const printed: string[] = [];
@@ -274,8 +293,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const old = olds[i];
       if (old) return (products[i] = old);
       const p = await printFiche(await browser(), kit, fiche, timings, signal);
-      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: p.pages, bytes: p.bytes });
-      return (products[i] = { bytes: p.bytes, pages: p.pages, inputs: key, reused: false });
+      const bytes = await accessible(p.bytes, p.meta, `${kit.id}/fiches/${fichePdfName(fiche)}`);
+      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: p.pages, bytes });
+      return (products[i] = { bytes, pages: p.pages, inputs: key, reused: false });
     });
     // A fiche over its page budget stops the build before the booklets are printed: nothing is written.
     const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, products[i]!.pages) ?? []);
@@ -291,8 +311,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       emit({ type: 'booklet-start', kit: kit.id, title: kit.config.title });
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
       const b = await printBooklet(await browser(), kit, pages, timings, changes, prepared.collection, signal);
-      emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: `${kit.id}/${kit.config.booklet}.pdf`, pages: b.pages, bytes: b.bytes });
-      return { bytes: b.bytes, pages: b.pages, inputs: key, reused: false };
+      const bytes = await accessible(b.bytes, b.meta, `${kit.id}/${kit.config.booklet}.pdf`);
+      emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: `${kit.id}/${kit.config.booklet}.pdf`, pages: b.pages, bytes });
+      return { bytes, pages: b.pages, inputs: key, reused: false };
     });
 
     // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a.
@@ -308,7 +329,9 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
       const pages = new Map(mine.map((j) => [j.fiche.number, j.product.pages]));
       const b = await printBooklet(await browser(), kit, pages, timings, changelog?.changes.find((c) => c.kit === kit.id), prepared.collection, signal, { recto });
       const title = `${kit.config.title} – ${kit.config.subtitle}`;
-      const e = await timings.time('assemble', () => makePrintEdition(b.bytes, { title, date: pdfDate(kit), signal }));
+      // The print-shop booklet keeps its tags: it goes through the accessibility pass before bleed and marks.
+      const tagged = await accessible(b.bytes, b.meta, `${kit.id}/impression/${kit.config.booklet}-impression.pdf`);
+      const e = await timings.time('assemble', () => makePrintEdition(tagged, { title, date: pdfDate(kit), signal }));
       if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
       if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
       const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: key, reused: false });
@@ -377,6 +400,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     if (signal?.aborted) throw new AbortedError();
     throw error;
   } finally {
+    await pool.close();
     signal?.removeEventListener('abort', closeOnAbort);
     if (launching) await launching.catch(() => undefined);
     if (launched) await handle?.close();

@@ -1,5 +1,5 @@
 /** The stages a build reports with --timings. */
-export const STAGES = ['load', 'parse', 'render', 'print', 'assemble', 'publish'] as const;
+export const STAGES = ['load', 'parse', 'render', 'print', 'assemble', 'access', 'publish'] as const;
 /** One stage's name. */
 export type Stage = (typeof STAGES)[number];
 

@@ -11,15 +11,15 @@ export function imposedName(file: string): string {
   return path.join(path.dirname(file), `${path.basename(file, ext)}-cahier-a5.pdf`);
 }
 
-/** Checks that the file exists and starts like a PDF, with French messages (exit code 2). */
-async function checkInput(file: string): Promise<void> {
-  if (!existsSync(file)) throw new UsageError(`fichier « ${file} » introuvable : le chemin d'un livret PDF est attendu`);
-  if (!statSync(file).isFile()) throw new UsageError(`« ${file} » n'est pas un fichier : le chemin d'un livret PDF est attendu`);
+/** Checks that the file exists and starts like a PDF, with French messages (exit code 2); `what` names what is expected. */
+export async function checkInput(file: string, what = { path: "le chemin d'un livret PDF", pdf: 'un livret PDF est attendu (par exemple dist/communes/kit-municipaless.pdf)' }): Promise<void> {
+  if (!existsSync(file)) throw new UsageError(`fichier « ${file} » introuvable : ${what.path} est attendu`);
+  if (!statSync(file).isFile()) throw new UsageError(`« ${file} » n'est pas un fichier : ${what.path} est attendu`);
   const handle = await open(file, 'r');
   try {
     const head = Buffer.alloc(1024);
     const { bytesRead } = await handle.read(head, 0, head.length, 0);
-    if (!head.subarray(0, bytesRead).includes('%PDF-')) throw new UsageError(`« ${file} » n'est pas un PDF : un livret PDF est attendu (par exemple dist/communes/kit-municipaless.pdf)`);
+    if (!head.subarray(0, bytesRead).includes('%PDF-')) throw new UsageError(`« ${file} » n'est pas un PDF : ${what.pdf}`);
   } finally {
     await handle.close();
   }

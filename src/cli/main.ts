@@ -2,6 +2,7 @@ import path from 'node:path';
 import { CommanderError, Option } from 'commander';
 import { FrenchCommand, translateError, wholeNumber } from './french.js';
 import { registerImpose } from './impose.js';
+import { registerCheckPdf } from './check-pdf.js';
 import { registerNewFiche } from './new-fiche.js';
 import { registerPreview } from './preview.js';
 import { KitessError, SourceError, systemErrorMessage } from '../errors.js';
@@ -179,6 +180,7 @@ program
   });
 
 registerImpose(program);
+registerCheckPdf(program);
 registerNewFiche(program);
 registerPreview(program, controller.signal);
 

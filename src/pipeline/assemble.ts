@@ -10,6 +10,8 @@ export interface PdfMeta {
   /** Creation and modification date: fixed, so that builds are reproducible. */
   date: Date;
   producer: string;
+  /** BCP 47 language of the document; fr-FR when not given. */
+  lang?: string;
 }
 
 /** One bookmark: a title, the page it opens (0-based) and its children. */
@@ -148,9 +150,35 @@ function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFO
   }
 }
 
+/** The `node…` ids of structure elements in the order a reader meets them: depth first through the structure tree. */
+function idsInTreeOrder(doc: PDFDocument): string[] {
+  const order: string[] = [];
+  const seen = new Set<PDFObject>();
+  const walk = (obj: PDFObject | undefined) => {
+    if (obj instanceof PDFRef) obj = doc.context.lookup(obj);
+    if (!obj || seen.has(obj)) return;
+    seen.add(obj);
+    if (obj instanceof PDFArray) {
+      for (let i = 0; i < obj.size(); i++) walk(obj.get(i));
+      return;
+    }
+    if (!(obj instanceof PDFDict)) return;
+    const id = obj.lookup(PDFName.of('ID'));
+    if (id instanceof PDFString || id instanceof PDFHexString) {
+      const value = id.decodeText();
+      if (NODE_ID.test(value)) order.push(value);
+    }
+    walk(obj.get(PDFName.of('K')));
+  };
+  walk(doc.catalog.get(PDFName.of('StructTreeRoot')));
+  return order;
+}
+
 /**
  * Chromium names tagged elements after its DOM node ids (`node00000022`), which depend on every page the
- * renderer built before: renumbering them in their own order makes the same document give the same bytes.
+ * renderer built before, and are not even always in the same relative order for the same document: renumbering
+ * them in the order of the structure tree (then any left, in their own order) makes the same document give the
+ * same bytes.
  */
 export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, string>; objects: number[] } {
   const objects = doc.context.enumerateIndirectObjects();
@@ -158,8 +186,9 @@ export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, s
   const holders = new Set<number>();
   const collect = new Set<PDFObject>();
   for (const [ref, obj] of objects) walkStrings(obj, (value) => NODE_ID.test(value) && (ids.add(value), holders.add(ref.objectNumber)), collect);
-  const sorted = [...ids].sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
-  const rename = new Map(sorted.map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));
+  const inTree = idsInTreeOrder(doc).filter((id) => ids.has(id));
+  const rest = [...ids].filter((id) => !inTree.includes(id)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+  const rename = new Map([...new Set([...inTree, ...rest])].map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));
   const seen = new Set<PDFObject>();
   for (const [, obj] of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
   return { rename, objects: [...holders] };

@@ -1,4 +1,5 @@
-import { PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { createHash } from 'node:crypto';
+import { PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /** Byte offsets of a PDF's objects, from its one classic cross-reference table; undefined for any other layout. */
 export function classicXref(bytes: Uint8Array): { offsets: Map<number, number>; startxref: number } | undefined {
@@ -21,6 +22,15 @@ export function classicXref(bytes: Uint8Array): { offsets: Map<number, number>; 
     if (entry[17] === 'n') offsets.set(i, Number(entry.slice(0, 10)));
   }
   return { offsets, startxref };
+}
+
+/** The offset of a PDF's last cross-reference section (its final `startxref`), or undefined. */
+export function lastStartxref(bytes: Uint8Array): number | undefined {
+  const tail = Buffer.from(bytes.subarray(Math.max(0, bytes.length - 1024))).toString('latin1');
+  const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+  if (!m) return undefined;
+  const at = Number(m[1]);
+  return Buffer.from(bytes.subarray(at, at + 4)).toString('latin1') === 'xref' ? at : undefined;
 }
 
 /** Rewrites, in place and at equal length, the given objects' bytes (never a stream); false if that cannot be done. */
@@ -78,6 +88,87 @@ export function appendUpdate(doc: PDFDocument, original: Uint8Array, startxref: 
   const trailer = [`/Size ${doc.context.largestObjectNumber + 1}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', t.ID ? `/ID ${String(t.ID)}` : '', `/Prev ${startxref}`]
     .filter(Boolean)
     .join(' ');
+  parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
+  return new Uint8Array(Buffer.concat(parts));
+}
+
+/**
+ * Where every object of a PDF's newest revision starts, following the chain of classic cross-reference tables
+ * (`/Prev`) that an incremental update leaves; undefined for cross-reference streams or anything unexpected.
+ */
+export function xrefOffsets(bytes: Uint8Array): Map<number, number> | undefined {
+  const offsets = new Map<number, number>();
+  let at = lastStartxref(bytes);
+  const seen = new Set<number>();
+  while (at !== undefined && !seen.has(at)) {
+    seen.add(at);
+    let pos = at + 4;
+    const text = (from: number, length: number) => Buffer.from(bytes.subarray(from, from + length)).toString('latin1');
+    for (;;) {
+      const head = /^\s*(\d+)\s+(\d+)\s*\r?\n/.exec(text(pos, 64));
+      if (!head) break;
+      const first = Number(head[1]);
+      const count = Number(head[2]);
+      pos += head[0].length;
+      const table = text(pos, count * 20);
+      for (let i = 0; i < count; i++) {
+        const entry = table.slice(i * 20, i * 20 + 20);
+        if (!/^\d{10} \d{5} [nf]/.test(entry)) return undefined;
+        if (!offsets.has(first + i)) offsets.set(first + i, entry[17] === 'n' ? Number(entry.slice(0, 10)) : -1);
+      }
+      pos += count * 20;
+    }
+    const trailer = /^\s*trailer\s*<<([\s\S]*?)>>\s*startxref/.exec(text(pos, 1024));
+    if (!trailer) return undefined;
+    const prev = /\/Prev\s+(\d+)/.exec(trailer[1]!);
+    at = prev ? Number(prev[1]) : undefined;
+    if (at !== undefined && text(at, 4) !== 'xref') return undefined;
+  }
+  for (const [n, o] of offsets) if (o < 0) offsets.delete(n);
+  return offsets;
+}
+
+/** The bytes [start, end) of object `n` as stored at `offset`, up to and including its `endobj`. */
+function storedObject(original: Uint8Array, offset: number, obj: PDFObject): Uint8Array | undefined {
+  const buffer = Buffer.from(original.buffer, original.byteOffset, original.byteLength);
+  let from = offset;
+  if (obj instanceof PDFRawStream) {
+    const keyword = buffer.indexOf('stream', offset, 'latin1');
+    if (keyword < 0) return undefined;
+    from = keyword + 6 + (buffer[keyword + 6] === 0x0d ? 2 : 1) + obj.contents.length;
+  }
+  const end = buffer.indexOf('endobj', from, 'latin1');
+  return end < 0 ? undefined : original.subarray(offset, end + 6);
+}
+
+/**
+ * Writes a document as one compact revision: objects not in `changed` are copied byte for byte from the file
+ * they were read from, the others serialised by pdf-lib. Much faster than a full save (fonts and images are
+ * copied, not rewritten) and, unlike an incremental update, leaves no replaced object behind.
+ */
+export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: Map<number, number>, changed: Set<number>): Uint8Array {
+  const headerEnd = original.indexOf(0x0a, original.indexOf(0x0a) + 1) + 1;
+  const header = original.subarray(0, headerEnd > 0 && headerEnd < 64 ? headerEnd : original.indexOf(0x0a) + 1);
+  const parts: Uint8Array[] = [header];
+  let offset = header.byteLength;
+  const entries: [number, number][] = [];
+  const objects = [...doc.context.enumerateIndirectObjects()].sort((a, b) => a[0].objectNumber - b[0].objectNumber);
+  for (const [ref, obj] of objects) {
+    const stored = offsets.get(ref.objectNumber);
+    const copied = !changed.has(ref.objectNumber) && stored !== undefined ? storedObject(original, stored, obj) : undefined;
+    const chunk = copied ? Buffer.concat([copied, Buffer.from('\n')]) : serialize(ref, obj);
+    entries.push([ref.objectNumber, offset]);
+    parts.push(chunk);
+    offset += chunk.length;
+  }
+  const size = doc.context.largestObjectNumber + 1;
+  const at = new Map(entries);
+  let xref = `xref\n0 ${size}\n0000000000 65535 f \n`;
+  for (let n = 1; n < size; n++) xref += at.has(n) ? `${String(at.get(n)).padStart(10, '0')} 00000 n \n` : '0000000000 00000 f \n';
+  const t = doc.context.trailerInfo;
+  // The file identifier is a digest of what is written, not Chromium's: the same content gives the same bytes.
+  const digest = parts.reduce((hash, part) => hash.update(part), createHash('md5')).digest('hex');
+  const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', `/ID [<${digest}> <${digest}>]`].filter(Boolean).join(' ');
   parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
   return new Uint8Array(Buffer.concat(parts));
 }

@@ -12,7 +12,8 @@ export default function rehypeFigures() {
       const img = kids[0] as Element;
       const caption = typeof img.properties.title === 'string' ? img.properties.title : undefined;
       delete img.properties.title;
-      parent.children[index] = h('figure.figure', [img, caption ? h('figcaption', caption) : null]);
+      // role=group: Chromium tags it Div > Figure (the image, with its Alt) + Caption, not Figure > Figure.
+      parent.children[index] = h('figure.figure', { role: 'group' }, [img, caption ? h('figcaption', caption) : null]);
     });
   };
 }

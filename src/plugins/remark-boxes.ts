@@ -44,7 +44,10 @@ function restoreText(parent: Parent, index: number, value: string): number {
 /** Turns `:::name` boxes into asides with their title; unknown, empty or unlabelled boxes are errors. */
 export default function remarkBoxes() {
   return (tree: Root, file: VFile) => {
+    // The level of the last heading before a box: its label is one level below (the fiche title is level 1).
+    let depth = 1;
     visit(tree, (node, index, parent) => {
+      if (node.type === 'heading') depth = node.depth;
       if (node.type === 'leafDirective') {
         if (Object.hasOwn(LEAF_DIRECTIVES, node.name)) return;
         diagnose(file, node, `directive « ::${node.name} » inattendue : un encadré s'ouvre par « ::: » (${BOX_NAMES})`, 'encadre-inconnu');
@@ -88,10 +91,12 @@ export default function remarkBoxes() {
       if (kind.label === 'required' && (!label || toString(label).trim() === '')) {
         diagnose(file, box, `encadré « ${box.name} » sans intitulé : ${kind.labelMeaning} est attendu`, 'encadre-sans-intitule');
       }
+      // The box's label is a heading of the section it sits in (a paragraph with the heading role, so that
+      // the page looks the same and the fiche's own h2/h3 outline is unchanged), tagged H2…H6 in the PDF.
       const kicker: Paragraph = {
         type: 'paragraph',
         children: [{ type: 'text', value: kind.title }],
-        data: { hProperties: { className: ['box-kicker'] } },
+        data: { hProperties: { className: ['box-kicker'], role: 'heading', ariaLevel: String(Math.min(6, depth + 1)) } },
       };
       const head: Paragraph[] = [kicker];
       if (label) {

@@ -94,7 +94,9 @@ function drawCropMarks(page: PDFPage, colour: PDFRef): void {
       segments.push([x, y + up * near, x, y + up * far]); // vertical mark on the line of the left or right edge
     }
   }
+  // Crop marks are production aids, not content: a page artifact (ISO 32000-1, 14.8.2.2.2), so the tags stay whole.
   page.pushOperators(
+    PDFOperator.of(PDFOperatorNames.BeginMarkedContentSequence, [PDFName.of('Artifact'), '<</Type /Page>>']),
     op(PDFOperatorNames.PushGraphicsState),
     op(PDFOperatorNames.StrokingColorspace, 'KitessRegistration'),
     op(PDFOperatorNames.StrokingColorN, 1),
@@ -103,6 +105,7 @@ function drawCropMarks(page: PDFPage, colour: PDFRef): void {
     ...segments.flatMap(([x1, y1, x2, y2]) => [op(PDFOperatorNames.MoveTo, x1, y1), op(PDFOperatorNames.LineTo, x2, y2)]),
     op(PDFOperatorNames.StrokePath),
     op(PDFOperatorNames.PopGraphicsState),
+    PDFOperator.of(PDFOperatorNames.EndMarkedContent),
   );
 }
 

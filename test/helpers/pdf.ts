@@ -71,3 +71,33 @@ export function widestWordSpaces(file: string): number[] {
   }
   return ratios;
 }
+
+/**
+ * The text pdf.js (Firefox's viewer) extracts, page after page: getTextContent's items, a line break after
+ * each item that ends a line. pdfjs-dist's legacy build runs in Node without a canvas for text.
+ */
+export async function pdfjsText(file: string): Promise<string> {
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
+  const doc = await getDocument({ data: new Uint8Array(readFileSync(file)), verbosity: 0, isEvalSupported: false }).promise;
+  let out = '';
+  for (let p = 1; p <= doc.numPages; p++) {
+    const content = await (await doc.getPage(p)).getTextContent();
+    for (const item of content.items) if ('str' in item) out += item.str + (item.hasEOL ? '\n' : '');
+    out += '\n';
+  }
+  await doc.destroy();
+  return out;
+}
+
+/** pdftotext's text in its default reading order (which joins words broken by a hyphen at a line end). */
+export function pdftotextReadingOrder(file: string): string {
+  return execFileSync('pdftotext', [file, '-'], { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+}
+
+/** Grey renders of every page of a PDF by poppler's pdftoppm, one Buffer per page. */
+export function renders(file: string, dpi = 50): Buffer[] {
+  const pages = pdfPages(file);
+  const out: Buffer[] = [];
+  for (let p = 1; p <= pages; p++) out.push(execFileSync('pdftoppm', ['-gray', '-r', String(dpi), '-f', String(p), '-l', String(p), file], { maxBuffer: 64 * 1024 * 1024 }));
+  return out;
+}

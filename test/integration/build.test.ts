@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,11 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { testBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, edit, FIXTURES, tempDir } from '../helpers/fixtures.js';
-import { loadPdfFile, pdfFonts, pdfInfo, pdfLinks, pdfPages, pdfText } from '../helpers/pdf.js';
+import { PDFDocument, PDFName, type PDFDict, type PDFRawStream, type PDFString } from 'pdf-lib';
+import { walkUnits } from '../../src/pdf/pages.js';
+import { elements, readTree, typeOf } from '../../src/pdf/structure.js';
+import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
+import { loadPdfFile, pdfFonts, pdfInfo, pdfjsText, pdfLinks, pdfPages, pdfText, pdftotextReadingOrder } from '../helpers/pdf.js';
 
 let browser: BrowserHandle;
 let dist: string;
@@ -194,3 +198,86 @@ describe('bad input', () => {
   });
 });
 
+
+describe('accessible PDFs (issue 12)', () => {
+  const all = () => [booklet(), ...readdirSync(path.join(dist, 'demo/fiches')).map((f) => fiche(f))];
+
+  it('passes kitess’s PDF/UA checker, contrast included, and only then claims PDF/UA-1 in XMP', async () => {
+    for (const file of all()) {
+      const failures = await checkPdf(readFileSync(file));
+      expect(formatFailures(failures), file).toEqual([]);
+      const { doc } = await loadPdfFile(file);
+      const xmp = Buffer.from((doc.catalog.lookup(PDFName.of('Metadata')) as PDFRawStream).getContents()).toString('utf8');
+      expect(xmp).toContain('<pdfuaid:part>1</pdfuaid:part>');
+      expect(xmp).toContain(`<rdf:li xml:lang="fr-FR">${pdfInfo(file).Title!.replace(/'/g, "'")}</rdf:li>`);
+      expect(xmp).toContain('<dc:language><rdf:Bag><rdf:li>fr-FR</rdf:li></rdf:Bag></dc:language>');
+      expect(xmp).toContain('<dc:creator><rdf:Seq><rdf:li>RTES');
+      expect(xmp).toMatch(/<pdf:Producer>kitess /);
+      expect(pdfInfo(file)['Metadata Stream']).toBe('yes');
+    }
+  });
+
+  it('gives a clean text layer: no soft hyphen, no U+0000, apostrophes as U+2019, in pdftotext and pdf.js', async () => {
+    for (const file of all()) {
+      for (const text of [pdftotextReadingOrder(file), await pdfjsText(file)]) {
+        expect(text, file).not.toMatch(/[\u00AD\u0000\u02BC]/);
+      }
+    }
+    expect(pdftotextReadingOrder(fiche('02-commande-publique.pdf'))).toContain('l’ESS');
+    expect(await pdfjsText(fiche('02-commande-publique.pdf'))).toContain('l’ESS');
+  });
+
+  it('marks running headers and footers as pagination artifacts', async () => {
+    const { doc } = await loadPdfFile(fiche('01-de-quoi-parle-t-on.pdf'));
+    const found: Record<string, string> = {};
+    walkUnits(doc, (_, step) => {
+      const artifact = step.stack.find((f) => f.tag === 'Artifact');
+      const subtype = artifact?.props?.get('Subtype');
+      if (step.kind === 'text' && subtype && 'value' in (subtype as object)) {
+        const key = (subtype as { value: string }).value;
+        found[key] = (found[key] ?? '') + step.text;
+      }
+    });
+    expect(found.Header).toContain('Kit DémoESS · Fiche 1');
+    expect(found.Footer).toContain('Page 1');
+  });
+
+  it('describes every link by its target and tags the sommaire as TOC/TOCI', async () => {
+    const contents = async (file: string) => {
+      const { doc } = await loadPdfFile(file);
+      return doc.getPages().flatMap((p) => {
+        const annots = p.node.Annots();
+        return annots ? annots.asArray().map((a) => (doc.context.lookup(a) as PDFDict).lookup(PDFName.of('Contents'))).map((c) => (c as PDFString).decodeText()) : [];
+      });
+    };
+    expect(await contents(fiche('01-de-quoi-parle-t-on.pdf'))).toContain('fiche 2 « Commande publique responsable »');
+    expect((await contents(booklet())).some((c) => /^fiche 2 « Commande publique responsable » \(p\. \d+\)$/.test(c))).toBe(true);
+    const { doc } = await loadPdfFile(booklet());
+    const types = elements(readTree(doc)!.root).map((e) => typeOf(e.elem.dict));
+    expect(types.filter((t) => t === 'TOCI')).toHaveLength(3);
+  });
+
+  it('checks any PDF from the command line: kitess check-pdf', async () => {
+    const ok = runCli(['check-pdf', fiche('01-de-quoi-parle-t-on.pdf')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain('aucune condition d’échec PDF/UA-1 trouvée');
+    const plain = await PDFDocument.create();
+    plain.addPage().drawText('Bonjour');
+    const file = path.join(tempDir(), 'sans-balises.pdf');
+    writeFileSync(file, await plain.save());
+    const bad = runCli(['check-pdf', file]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/01-005 {2}contenu ni balisé ni marqué Artifact : \d+ fois/);
+    expect(bad.stdout).toContain('UA-7.1  pas d’arbre de structure');
+    expect(bad.stdout).toContain('31-009  police utilisée non incorporée');
+    expect(bad.stderr).toContain('1 PDF sur 1 ne satisfait pas les vérifications PDF/UA-1');
+    const json = JSON.parse(runCli(['check-pdf', '--format', 'json', file]).stdout);
+    expect(json[0].failures.map((f: { condition: string }) => f.condition)).toContain('06-001');
+    expect(runCli(['check-pdf', path.join(tempDir(), 'absent.pdf')]).code).toBe(2);
+  });
+
+  it('labels boxes with headings: they are in the fiche’s outline, under its sections', async () => {
+    const { outline } = await loadPdfFile(fiche('02-commande-publique.pdf'));
+    expect(outline.some((o) => o.depth >= 2 && /retenir/i.test(o.title))).toBe(true);
+  });
+});

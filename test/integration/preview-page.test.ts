@@ -38,6 +38,13 @@ async function builtSince(seen: number): Promise<void> {
   }
 }
 
+/** Fails with a clear message, instead of hanging until the test's own timeout, when a step takes too long. */
+function within<T>(ms: number, label: string, step: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${label} : plus de ${ms / 1000} s`)), ms)));
+  return Promise.race([step, late]).finally(() => clearTimeout(timer));
+}
+
 const text = (page: Page, selector: string) => page.$eval(selector, (e) => (e as HTMLElement).innerText);
 const ficheFile = 'demo/fiches/02-commande-publique.pdf';
 const ficheSource = () => path.join(t.sheets, 'demo', '02-commande-publique.md');
@@ -151,11 +158,15 @@ describe('preview page in Chromium (issue 15)', () => {
   it('passes axe-core on the home page, a viewer and the error overlay', async () => {
     const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
     const audit = async (page: Page) => {
-      await page.addScriptTag({ content: axe });
-      return page.evaluate(async () => {
-        const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
-        return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-      });
+      await within(30_000, 'axe-core chargé', page.addScriptTag({ content: axe }));
+      return within(
+        60_000,
+        'axe-core',
+        page.evaluate(async () => {
+          const result = await (window as unknown as { axe: { run(): Promise<{ violations: { id: string; nodes: unknown[] }[] }> } }).axe.run();
+          return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
+        }),
+      );
     };
     const home = await open('/');
     const viewer = await openViewer(ficheFile);
@@ -164,15 +175,14 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(await audit(viewer)).toEqual([]);
       const seen = events.length;
       edit(ficheSource(), ':::a-retenir', ':::encart');
-      await viewer.waitForFunction(() => !document.getElementById('erreurs')!.hidden, { timeout: 60_000 });
+      await viewer.waitForFunction(() => !document.getElementById('erreurs')!.hidden, { timeout: 60_000, polling: 100 });
       expect(await audit(viewer)).toEqual([]);
       await builtSince(seen);
       const again = events.length;
       edit(ficheSource(), ':::encart', ':::a-retenir');
       await builtSince(again);
     } finally {
-      await home.close();
-      await viewer.close();
+      await within(30_000, 'fermeture des pages', Promise.all([home.close(), viewer.close()]));
     }
   });
 

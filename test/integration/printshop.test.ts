@@ -1,5 +1,8 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { unzipSync } from 'fflate';
+import { walkUnits } from '../../src/pdf/pages.js';
+import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
 import path from 'node:path';
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFString, type PDFObject } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -227,5 +230,31 @@ describe('print-shop errors', () => {
     expect(r.status).toBe(4);
     expect(r.stderr).toContain('kitess : Ghostscript a échoué (code 1) pendant la conversion PDF/X');
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('accessibility of the print-shop files (issue 12)', () => {
+  it('keeps the print-shop booklet tagged: it passes the PDF/UA checker, its crop marks are page artifacts', async () => {
+    expect(formatFailures(await checkPdf(readFileSync(print())))).toEqual([]);
+    expect(pdfInfo(print()).Tagged).toBe('yes');
+    const { doc } = await loadPdfFile(print());
+    let marks = 0;
+    walkUnits(doc, (_, step) => {
+      const artifact = step.stack.find((f) => f.tag === 'Artifact');
+      if (step.kind === 'paint' && step.op.op === 'S' && String((artifact?.props?.get('Type') as { value?: string } | undefined)?.value) === 'Page') marks++;
+    });
+    expect(marks).toBe(pdfPages(print()));
+  });
+
+  it('never links the PDF/X master from the download page nor puts it in a zip: it is no reading copy', () => {
+    const index = readFileSync(path.join(dist, 'index.html'), 'utf8');
+    expect(index).not.toContain('pdfx');
+    for (const zip of readdirSync(dist, { recursive: true }).map(String).filter((f) => f.endsWith('.zip'))) {
+      const names = Object.keys(unzipSync(readFileSync(path.join(dist, zip))));
+      expect(names.length, zip).toBeGreaterThan(0);
+      expect(names.filter((n) => /pdfx/.test(n)), zip).toEqual([]);
+    }
+    // The PDF/X file itself stays what it is: untagged, so it could never pass for a reading copy.
+    expect(pdfInfo(pdfx()).Tagged).toBe('no');
   });
 });

@@ -11,7 +11,9 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { prepareKits } from '../../src/prepare.js';
 import { testBrowser } from '../helpers/browser.js';
 import { tempDir } from '../helpers/fixtures.js';
+import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
 import { loadPdfFile, pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
+import { AUDIT_PHRASES, AUDIT_WORDS, searchCounts, sumCounts } from '../helpers/search.js';
 
 const SHEETS = path.resolve(import.meta.dirname, '../../sheets');
 
@@ -127,6 +129,27 @@ describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
     const loose = ratios.filter((r) => r > 0.4).length / ratios.length;
     expect(loose).toBeLessThan(0.02);
     expect(Math.max(...ratios)).toBeLessThan(0.65);
+  });
+
+  it('publishes PDFs that pass kitess’s PDF/UA checker, contrast included (issue 12)', async () => {
+    for (const file of [entry().booklet, ...entry().fiches]) {
+      expect(formatFailures(await checkPdf(readFileSync(path.join(dist, file.path)))), file.path).toEqual([]);
+    }
+  });
+
+  it('lets a reader find ordinary words and apostrophe phrases with poppler and pdf.js: at least 99 % of them (issue 12)', async () => {
+    const files = [entry().booklet, ...entry().fiches].map((f) => path.join(dist, f.path));
+    const words = sumCounts(await Promise.all(files.map((f) => searchCounts(f, AUDIT_WORDS))));
+    AUDIT_WORDS.forEach((word, i) => {
+      expect(words.truth[i], word).toBeGreaterThan(0);
+      expect(words.pdftotext[i]! / words.truth[i]!, `pdftotext « ${word} »`).toBeGreaterThanOrEqual(0.99);
+      expect(words.pdfjs[i]! / words.foldedTruth[i]!, `pdf.js « ${word} »`).toBeGreaterThanOrEqual(0.99);
+    });
+    const phrases = sumCounts(await Promise.all(files.map((f) => searchCounts(f, AUDIT_PHRASES))));
+    const total = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+    expect(total(phrases.truth)).toBeGreaterThan(0);
+    expect(total(phrases.pdftotext) / total(phrases.truth)).toBeGreaterThanOrEqual(0.99);
+    expect(total(phrases.pdfjs) / total(phrases.foldedTruth)).toBeGreaterThanOrEqual(0.99);
   });
 
   it('opens each of its parts on one page, listing the fiches with their start pages (issue 17)', async () => {

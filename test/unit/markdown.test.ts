@@ -6,7 +6,13 @@ describe('boxes', () => {
     const { html, diagnostics } = await processSheet(`${FRONTMATTER}\n:::chiffres-cles\n- **2,6 millions** de salariés (2019)\n\nSources : [ESS France](https://www.ess-france.org/)\n:::\n`);
     expect(diagnostics).toEqual([]);
     expect(html).toContain('<aside class="box box-chiffres-cles" aria-label="Chiffres clés">');
-    expect(html).toContain('<p class="box-kicker">Chiffres clés</p>');
+    expect(html).toContain('<p class="box-kicker" role="heading" aria-level="2">Chiffres clés</p>');
+  });
+
+  it('labels a box with a heading one level below the section it sits in (issue 12)', async () => {
+    const { html } = await processSheet(`${FRONTMATTER}\n## Enjeux\n\n:::a-retenir\nUn point.\n:::\n\n### Un levier\n\n:::exemple[Nantes]\nUn exemple.\n:::\n`);
+    expect(html).toContain('<p class="box-kicker" role="heading" aria-level="3">À retenir</p>');
+    expect(html).toContain('<p class="box-kicker" role="heading" aria-level="4">Exemple</p>');
   });
 
   it('keeps the collectivité of an exemple as its title', async () => {
@@ -77,7 +83,7 @@ describe('images', () => {
   it('accepts an image of the kit with alt text and makes its title a caption', async () => {
     const { html, diagnostics } = await processSheet(`${FRONTMATTER}\n![Schéma](schema.svg "Les étapes")\n`);
     expect(diagnostics).toEqual([]);
-    expect(html).toContain('<figure class="figure"><img src="/kit/schema.svg" alt="Schéma"><figcaption>Les étapes</figcaption></figure>');
+    expect(html).toContain('<figure class="figure" role="group"><img src="/kit/schema.svg" alt="Schéma"><figcaption>Les étapes</figcaption></figure>');
   });
 
   it('rejects a missing image and a missing alt text at their place', async () => {

@@ -1,0 +1,304 @@
+/**
+ * The accessibility edits of one content stream, worked out from its operations: what becomes an artifact,
+ * which invisible soft-hyphen glyphs go, which ActualText loses its soft hyphen, and the text of each MCID.
+ * Nothing here moves a glyph: only marked-content operators and invisible glyphs are added or removed.
+ */
+import type { PDFDict } from 'pdf-lib';
+import { decodeTextString } from './cmap.js';
+import { PdfBytes, type Edit, type Operation } from './content.js';
+import { context as innerContext, walk, type Frame, type Matrix, type Step } from './interpret.js';
+import type { FontInfo } from './objects.js';
+
+/** U+00AD, the soft hyphen Chromium writes as ActualText for every hyphenation opportunity. */
+const SHY = '\u00AD';
+
+/** What the pass found and changes in one stream. */
+export interface ContentFixes {
+  edits: Edit[];
+  /** MCIDs whose sequence held only decoration (rules, bands, box backgrounds): now artifacts. */
+  decorative: number[];
+  /** The text each MCID shows (ActualText where given), for link descriptions. */
+  text: Map<number, TextRun>;
+  /** Glyphs whose Unicode mapping must change: font → code → text. */
+  glyphs: Map<FontInfo, Map<number, string>>;
+  /** The fonts the stream shows text with. */
+  fonts: Set<FontInfo>;
+  /** Counts, for reports and tests. */
+  stats: { softHyphens: number; artifacts: number };
+}
+
+/** The text of a marked-content sequence, and the baselines of its first and last glyphs. */
+export interface TextRun {
+  text: string;
+  first?: number;
+  last?: number;
+  /** Where the first and last glyphs start, and the last one's size: a wide gap on one line is a word space. */
+  firstX?: number;
+  lastX?: number;
+  size?: number;
+}
+
+/**
+ * Joins two pieces of text the way a reader reads them: a new line is a word space, except after a hyphen
+ * (« centres-⏎villes ») or a line-end hyphen that only broke the word (marked U+00AD: « revitali­⏎sation »).
+ */
+export function joinRuns(a: TextRun, b: TextRun): TextRun {
+  let text = a.text;
+  const newLine = a.last !== undefined && b.first !== undefined && Math.abs(a.last - b.first) > 2;
+  const spaced = (t: string) => /\s$/.test(t) || /^\s/.test(b.text);
+  if (newLine) {
+    if (text.endsWith(SHY)) text = text.slice(0, -1);
+    else if (text && b.text && !/[\-‐]$/.test(text) && !spaced(text)) text += ' ';
+  } else if (text && b.text && a.lastX !== undefined && b.firstX !== undefined && b.firstX - a.lastX > 1.5 * (a.size ?? 10) && !spaced(text)) text += ' ';
+  return {
+    text: text + b.text,
+    ...(a.first ?? b.first) !== undefined ? { first: (a.first ?? b.first)! } : {},
+    ...(b.last ?? a.last) !== undefined ? { last: (b.last ?? a.last)! } : {},
+    ...(a.firstX ?? b.firstX) !== undefined ? { firstX: (a.firstX ?? b.firstX)! } : {},
+    ...(b.lastX ?? a.lastX) !== undefined ? { lastX: (b.lastX ?? a.lastX)! } : {},
+    ...(b.size ?? a.size) !== undefined ? { size: (b.size ?? a.size)! } : {},
+  };
+}
+
+/** Whether a character is white space (ordinary, no-break or narrow). */
+function isSpace(c: string): boolean {
+  return c === ' ' || c === '\u00A0' || c === '\u202F' || c === '\u2009' || c === '\n' || c === '\t';
+}
+
+/** Builds a TextRun glyph after glyph, with the rules of joinRuns, without an object per glyph. */
+class RunBuilder {
+  private text: string;
+  private first: number | undefined;
+  private last: number | undefined;
+  private firstX: number | undefined;
+  private lastX: number | undefined;
+  private size: number | undefined;
+  constructor(start?: TextRun) {
+    this.text = start?.text ?? '';
+    this.first = start?.first;
+    this.last = start?.last;
+    this.firstX = start?.firstX;
+    this.lastX = start?.lastX;
+    this.size = start?.size;
+  }
+  add(text: string, at: { x?: number | undefined; y?: number | undefined; size?: number | undefined } | undefined): void {
+    const y = at?.y;
+    const x = at?.x;
+    if (this.text && text && y !== undefined && this.last !== undefined) {
+      const end = this.text[this.text.length - 1]!;
+      const spaced = isSpace(end) || isSpace(text[0]!);
+      if (Math.abs(this.last - y) > 2) {
+        if (end === SHY) this.text = this.text.slice(0, -1);
+        else if (end !== '-' && end !== '‐' && !spaced) this.text += ' ';
+      } else if (x !== undefined && this.lastX !== undefined && x - this.lastX > 1.5 * (this.size ?? 10) && !spaced) this.text += ' ';
+    }
+    this.text += text;
+    if (y !== undefined) {
+      this.first ??= y;
+      this.last = y;
+    }
+    if (x !== undefined) {
+      this.firstX ??= x;
+      this.lastX = x;
+      this.size = at?.size ?? 10;
+    }
+  }
+  done(): TextRun {
+    return {
+      text: this.text,
+      ...(this.first !== undefined ? { first: this.first } : {}),
+      ...(this.last !== undefined ? { last: this.last } : {}),
+      ...(this.firstX !== undefined ? { firstX: this.firstX } : {}),
+      ...(this.lastX !== undefined ? { lastX: this.lastX } : {}),
+      ...(this.size !== undefined ? { size: this.size } : {}),
+    };
+  }
+}
+
+/** How the pass classifies untagged content: running headers and footers, or other layout. */
+function artifactOpen(kind: 'header' | 'footer' | 'layout'): string {
+  if (kind === 'header') return '/Artifact <</Type /Pagination /Subtype /Header>> BDC\n';
+  if (kind === 'footer') return '/Artifact <</Type /Pagination /Subtype /Footer>> BDC\n';
+  return '/Artifact <</Type /Layout>> BDC\n';
+}
+
+function actualText(step: Step): string | undefined {
+  const frame = step.stack[step.stack.length - 1];
+  const at = frame?.props?.get('ActualText');
+  return at instanceof PdfBytes ? decodeTextString(at.bytes) : undefined;
+}
+
+function utf16Hex(text: string): string {
+  let hex = 'feff';
+  for (let i = 0; i < text.length; i++) hex += text.charCodeAt(i).toString(16).padStart(4, '0');
+  return hex;
+}
+
+const PATH_START = new Set(['m', 're']);
+const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
+
+/** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
+export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wantText: (mcid: number) => boolean = () => true): ContentFixes {
+  // The stack changes only where marked content opens or closes: its context is worked out once per stack.
+  let lastStack: readonly Frame[] | undefined;
+  let lastContext: ReturnType<typeof innerContext> = 'none';
+  const context = (stack: readonly Frame[]) => {
+    if (stack !== lastStack) {
+      lastStack = stack;
+      lastContext = outer.length ? innerContext([...outer, ...stack]) : innerContext(stack);
+    }
+    return lastContext;
+  };
+  const steps: Step[] = [];
+  walk(ops, resources, (s) => steps.push(s), base);
+  const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), fonts: new Set(), stats: { softHyphens: 0, artifacts: 0 } };
+  // Matching EMC of every BMC/BDC.
+  const closeOf = new Map<number, number>();
+  const open: number[] = [];
+  steps.forEach((s) => {
+    if (s.kind === 'open') open.push(s.index);
+    else if (s.kind === 'close' && open.length) closeOf.set(open.pop()!, s.index);
+  });
+  const removed = new Set<number>();
+  const incidental = new Set<number>();
+  const del = (i: number) => {
+    removed.add(i);
+    fixes.edits.push({ from: ops[i]!.start, to: ops[i]!.end, insert: '' });
+  };
+  const setGlyph = (font: FontInfo | undefined, code: number, text: string) => {
+    if (!font) return;
+    let m = fixes.glyphs.get(font);
+    if (!m) fixes.glyphs.set(font, (m = new Map()));
+    m.set(code, text);
+  };
+
+  // 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen.
+  for (const s of steps) {
+    if (s.kind !== 'open' || s.op.op !== 'BDC') continue;
+    const at = s.stack[s.stack.length - 1]?.props?.get('ActualText');
+    if (!(at instanceof PdfBytes)) continue;
+    const text = decodeTextString(at.bytes);
+    if (!text.includes(SHY)) continue;
+    const close = closeOf.get(s.index);
+    if (close === undefined) continue;
+    const inner = steps.slice(s.index + 1, close);
+    const shows = inner.filter((x) => x.kind === 'text');
+    const isBlank = (x: Step) => (x.text ?? '').trim() === '' && !(x.text ?? '').includes('\uFFFD');
+    const blanks = shows.filter(isBlank);
+    const visible = shows.filter((x) => !isBlank(x));
+    const onlyPositioning = inner.every((x) => x.kind === 'text' || POSITION.has(x.op.op));
+    // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
+    for (const x of blanks) del(x.index);
+    fixes.stats.softHyphens++;
+    if (text === SHY && onlyPositioning && visible.length === 0) {
+      del(s.index);
+      del(close);
+      // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
+      const after = steps.slice(close + 1, close + 8);
+      const et = after.findIndex((x) => x.op.op === 'ET');
+      const bt = after.findIndex((x) => x.op.op === 'BT');
+      if (et === 0 && bt === 1) {
+        const body = after.slice(2);
+        const end = body.findIndex((x) => x.op.op === 'ET');
+        const shown = body.slice(0, end < 0 ? body.length : end).filter((x) => x.kind === 'text');
+        if (end >= 0 && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
+      }
+      continue;
+    }
+    const clean = text.replaceAll(SHY, '');
+    fixes.edits.push({ from: s.op.start, to: s.op.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
+    removed.add(s.index);
+    // A ligature formed across a soft hyphen (« f­f ») has no Unicode of its own: give it the ActualText's.
+    if (visible.length === 1 && visible[0]!.codes?.length === 1) {
+      const code = visible[0]!.codes[0]!;
+      const mapped = visible[0]!.font?.toUnicode?.map.get(code);
+      if (mapped === undefined || mapped === '\u0000' || mapped.includes(SHY)) setGlyph(visible[0]!.font, code, clean);
+    }
+  }
+
+  // 2. The fonts the stream uses: their glyphs that read as U+02BC or with a soft hyphen are fixed once, per font.
+  for (const s of steps) if (s.kind === 'text' && s.font) fixes.fonts.add(s.font);
+
+  // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
+  for (const s of steps) {
+    if (s.kind !== 'open') continue;
+    const frame = s.stack[s.stack.length - 1]!;
+    if (frame.mcid === undefined) continue;
+    const close = closeOf.get(s.index);
+    if (close === undefined) continue;
+    const inner = steps.slice(s.index + 1, close);
+    const run = new RunBuilder(fixes.text.get(frame.mcid));
+    let skipUntil = -1;
+    for (let k = s.index + 1; k < close && wantText(frame.mcid); k++) {
+      const x = steps[k]!;
+      if (x.index <= skipUntil) continue;
+      if (x.kind === 'open' && x.op.op === 'BDC') {
+        const at = actualText(x);
+        if (at !== undefined) {
+          skipUntil = closeOf.get(x.index) ?? x.index;
+          let first: Step | undefined;
+          for (let j = x.index + 1; j < skipUntil && !first; j++) if (steps[j]!.kind === 'text') first = steps[j];
+          run.add(at.includes(SHY) ? at.replaceAll(SHY, '') : at, first);
+          continue;
+        }
+      }
+      if (x.kind !== 'text' || removed.has(x.index)) continue;
+      const t = x.text ?? '';
+      run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
+    }
+    if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
+    let paints = 0;
+    let other = 0;
+    for (let k = s.index + 1; k < close; k++) {
+      const kind = steps[k]!.kind;
+      if (kind === 'paint') paints++;
+      else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
+    }
+    const decorative = paints > 0 && other === 0 && context(s.stack.slice(0, -1)) === 'none';
+    if (decorative) {
+      fixes.decorative.push(frame.mcid);
+      fixes.edits.push({ from: s.op.start, to: s.op.end, insert: artifactOpen('layout').trimEnd() });
+      removed.add(s.index);
+    }
+  }
+
+  // 4. Content outside any marked content: running headers and footers, decoration.
+  const wrap = (from: number, to: number, kind: 'header' | 'footer' | 'layout') => {
+    fixes.edits.push({ from: ops[from]!.start, to: ops[from]!.start, insert: artifactOpen(kind) });
+    fixes.edits.push({ from: ops[to]!.end, to: ops[to]!.end, insert: '\nEMC' });
+    fixes.stats.artifacts++;
+  };
+  const place = (y: number | undefined) => (y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer');
+  let pathStart = -1;
+  for (let i = 0; i < steps.length; i++) {
+    const s = steps[i]!;
+    if (PATH_START.has(s.op.op) && pathStart < 0) pathStart = i;
+    if (s.kind === 'clip') pathStart = -1;
+    if (s.op.op === 'BT' && context(s.stack) === 'none') {
+      // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
+      let end = i + 1;
+      let tagged = false;
+      while (end < steps.length && steps[end]!.op.op !== 'ET') {
+        const e = steps[end]!;
+        if (e.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
+        end++;
+      }
+      const shown = steps.slice(i + 1, end).filter((x) => x.kind === 'text' && !removed.has(x.index));
+      if (!tagged && end < steps.length) {
+        if (shown.length > 0) wrap(i, end, place(shown[0]!.y));
+        i = end;
+        continue;
+      }
+      for (const x of shown) if (context(x.stack) === 'none') wrap(x.index, x.index, place(x.y));
+      i = end;
+      continue;
+    }
+    const untagged = context(s.stack) === 'none';
+    if (s.kind === 'paint') {
+      if (untagged) wrap(pathStart >= 0 ? pathStart : i, i, 'layout');
+      pathStart = -1;
+    } else if ((s.kind === 'image' || s.kind === 'shading') && untagged) wrap(i, i, 'layout');
+    else if (s.kind === 'form' && untagged && !(formsWithTags?.(s) ?? false)) wrap(i, i, 'layout');
+  }
+  return fixes;
+}

@@ -1,0 +1,397 @@
+/**
+ * A small tokenizer for PDF content streams (ISO 32000-1, 7.8.2): operands then an operator, with the byte
+ * range of every operation, so that a pass can edit a stream and copy every untouched byte as it was.
+ *
+ * Why not a library: pdf-lib has no content-stream parser, and its object parser reads « 0 0 RG » as the
+ * reference « 0 0 R » followed by « G »; pdf.js keeps its lexer private and hands out operator lists without
+ * byte positions; @libpdf/core does not export its parser and re-formats numbers when it writes; MuPDF.js is
+ * AGPL. See the README, « Bibliothèques ».
+ */
+
+/** A name operand (`/Span`), without its slash, `#xx` escapes decoded. */
+export class PdfName {
+  constructor(readonly value: string) {}
+  toString(): string {
+    return `/${this.value}`;
+  }
+}
+
+/** A string operand: its bytes, escapes decoded; `hex` when written `<…>`. */
+export class PdfBytes {
+  #bytes: Uint8Array | undefined;
+  /**
+   * Either the decoded bytes, or (for a hex string read from a stream) the stream and the range of its digits,
+   * decoded only when asked: most shown strings are read as character codes, straight from the digits.
+   */
+  constructor(
+    bytes: Uint8Array | undefined,
+    readonly hex: boolean,
+    private readonly source?: Uint8Array,
+    private readonly from = 0,
+    private readonly to = 0,
+  ) {
+    this.#bytes = bytes;
+  }
+
+  /** The string's bytes. */
+  get bytes(): Uint8Array {
+    if (!this.#bytes) {
+      const b = this.source!;
+      const out = new Uint8Array((this.to - this.from + 1) >> 1);
+      let n = 0;
+      let high = -1;
+      for (let i = this.from; i < this.to; i++) {
+        const v = HEX[b[i]!]!;
+        if (v < 0) continue;
+        if (high < 0) high = v;
+        else {
+          out[n++] = (high << 4) | v;
+          high = -1;
+        }
+      }
+      if (high >= 0) out[n++] = high << 4;
+      this.#bytes = out.subarray(0, n);
+    }
+    return this.#bytes;
+  }
+
+  /** The string's character codes of `width` bytes (1 or 2), read from the hex digits when it has them. */
+  codes(width: number, into: number[] = []): number[] {
+    const b = this.source;
+    if (!b || this.#bytes || width !== 2) {
+      const bytes = this.bytes;
+      if (width === 2) for (let i = 0; i + 1 < bytes.length; i += 2) into.push((bytes[i]! << 8) | bytes[i + 1]!);
+      else for (const x of bytes) into.push(x);
+      return into;
+    }
+    let value = 0;
+    let digits = 0;
+    for (let i = this.from; i < this.to; i++) {
+      const v = HEX[b[i]!]!;
+      if (v < 0) continue;
+      value = (value << 4) | v;
+      if (++digits === 4) {
+        into.push(value);
+        value = 0;
+        digits = 0;
+      }
+    }
+    return into;
+  }
+}
+
+/** One operand of a content-stream operator. */
+export type Operand = number | boolean | null | PdfName | PdfBytes | Operand[] | OperandDict;
+/** A dictionary operand (`BDC`'s inline properties, inline image parameters). */
+export type OperandDict = Map<string, Operand>;
+
+/** One operation: its operator, its operands, and the bytes [start, end) it was read from. */
+export interface Operation {
+  op: string;
+  operands: Operand[];
+  start: number;
+  end: number;
+  /** For `BI`: the inline image's parameters and data (`operands` is empty). */
+  image?: { params: OperandDict; data: Uint8Array };
+}
+
+/** A content stream that cannot be read: where and what. */
+export class ContentSyntaxError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(`${message} (octet ${offset})`);
+  }
+}
+
+const WHITE = new Uint8Array(256);
+for (const c of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) WHITE[c] = 1;
+const DELIM = new Uint8Array(256);
+for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
+const ESCAPES = new Int16Array(256).fill(-1);
+for (const [k, v] of [[0x6e, 0x0a], [0x72, 0x0d], [0x74, 0x09], [0x62, 0x08], [0x66, 0x0c], [0x28, 0x28], [0x29, 0x29], [0x5c, 0x5c]] as const) ESCAPES[k] = v;
+const HEX = new Int8Array(256).fill(-1);
+for (let i = 0; i < 16; i++) {
+  HEX['0123456789abcdef'.charCodeAt(i)] = i;
+  HEX['0123456789ABCDEF'.charCodeAt(i)] = i;
+}
+
+const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
+const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
+const KEYWORDS = new Map<string, { keyword: string }>();
+const SHORT = new Map<number, { keyword: string }>();
+/** One shared token object per operator name. */
+function keyword(word: string): { keyword: string } {
+  let k = KEYWORDS.get(word);
+  if (!k) KEYWORDS.set(word, (k = { keyword: word }));
+  return k;
+}
+
+/** The marker the parser uses for a closing `]` or `>>`. */
+const CLOSE_ARRAY = Symbol('close-array');
+const CLOSE_DICT = Symbol('close-dict');
+type Token = Operand | { keyword: string } | typeof CLOSE_ARRAY | typeof CLOSE_DICT;
+
+class Lexer {
+  pos = 0;
+  constructor(readonly bytes: Uint8Array) {}
+
+  skipSpace(): void {
+    const b = this.bytes;
+    while (this.pos < b.length) {
+      const c = b[this.pos]!;
+      if (WHITE[c]) this.pos++;
+      else if (c === 0x25) {
+        while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
+      } else break;
+    }
+  }
+
+  /** The next token, or undefined at the end; `pos` must be at a token's first byte. */
+  token(): Token | undefined {
+    const b = this.bytes;
+    const start = this.pos;
+    const c = b[start];
+    if (c === undefined) return undefined;
+    switch (c) {
+      case 0x2f: // /
+        return this.name();
+      case 0x28: // (
+        return this.literal();
+      case 0x3c: // <
+        if (b[start + 1] === 0x3c) {
+          this.pos += 2;
+          return this.dict();
+        }
+        return this.hexString();
+      case 0x3e: // >
+        if (b[start + 1] === 0x3e) {
+          this.pos += 2;
+          return CLOSE_DICT;
+        }
+        throw new ContentSyntaxError('« > » inattendu', start);
+      case 0x5b: // [
+        this.pos++;
+        return this.array();
+      case 0x5d: // ]
+        this.pos++;
+        return CLOSE_ARRAY;
+      case 0x7b: // { } only appear in PostScript calculator functions, not in content streams
+      case 0x7d:
+      case 0x29:
+        throw new ContentSyntaxError(`« ${String.fromCharCode(c)} » inattendu`, start);
+    }
+    // A number: sign, digits, at most one point; read from the bytes without building a string.
+    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
+      let i = start;
+      let sign = 1;
+      if (c === 0x2d) {
+        sign = -1;
+        i++;
+      } else if (c === 0x2b) i++;
+      let value = 0;
+      let digits = 0;
+      while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+        value = value * 10 + (b[i]! - 0x30);
+        i++;
+        digits++;
+      }
+      if (b[i] === 0x2e) {
+        i++;
+        let scale = 0.1;
+        while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+          value += (b[i]! - 0x30) * scale;
+          scale /= 10;
+          i++;
+          digits++;
+        }
+      }
+      if (digits > 0 && (i >= b.length || !isRegular(b[i]!))) {
+        this.pos = i;
+        return sign * value;
+      }
+    }
+    let end = start;
+    while (end < b.length && isRegular(b[end]!)) end++;
+    this.pos = end;
+    // Operators are one to three characters but for a few: found by their bytes, without building a string.
+    if (end - start <= 3) {
+      const key = c | ((end - start > 1 ? b[start + 1]! : 0) << 8) | ((end - start > 2 ? b[start + 2]! : 0) << 16);
+      let k = SHORT.get(key);
+      if (!k) SHORT.set(key, (k = keyword(latin1(b, start, end))));
+      return k;
+    }
+    const word = latin1(b, start, end);
+    if (word === 'true') return true;
+    if (word === 'false') return false;
+    if (word === 'null') return null;
+    return keyword(word);
+  }
+
+  name(): PdfName {
+    const b = this.bytes;
+    let end = ++this.pos;
+    while (end < b.length && isRegular(b[end]!)) end++;
+    let raw = latin1(b, this.pos, end);
+    this.pos = end;
+    if (raw.includes('#')) raw = raw.replace(/#([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+    return new PdfName(raw);
+  }
+
+  literal(): PdfBytes {
+    const b = this.bytes;
+    const out: number[] = [];
+    let depth = 1;
+    let i = this.pos + 1;
+    while (i < b.length) {
+      const c = b[i++]!;
+      if (c === 0x5c) {
+        const n = b[i++];
+        if (n === undefined) break;
+        const simple = ESCAPES[n]!;
+        if (simple >= 0) out.push(simple);
+        else if (n >= 0x30 && n <= 0x37) {
+          let v = n - 0x30;
+          for (let k = 0; k < 2 && b[i]! >= 0x30 && b[i]! <= 0x37; k++) v = v * 8 + (b[i++]! - 0x30);
+          out.push(v & 0xff);
+        } else if (n === 0x0d) {
+          if (b[i] === 0x0a) i++;
+        } else if (n !== 0x0a) out.push(n);
+        continue;
+      }
+      if (c === 0x28) depth++;
+      else if (c === 0x29 && --depth === 0) {
+        this.pos = i;
+        return new PdfBytes(Uint8Array.from(out), false);
+      }
+      out.push(c);
+    }
+    throw new ContentSyntaxError('chaîne « ( » jamais fermée', this.pos);
+  }
+
+  hexString(): PdfBytes {
+    const close = this.bytes.indexOf(0x3e, this.pos + 1);
+    if (close < 0) throw new ContentSyntaxError('chaîne « < » jamais fermée', this.pos);
+    const string = new PdfBytes(undefined, true, this.bytes, this.pos + 1, close);
+    this.pos = close + 1;
+    return string;
+  }
+
+  array(): Operand[] {
+    const items: Operand[] = [];
+    for (;;) {
+      this.skipSpace();
+      const t = this.token();
+      if (t === undefined) throw new ContentSyntaxError('tableau « [ » jamais fermé', this.pos);
+      if (t === CLOSE_ARRAY) return items;
+      if (t === CLOSE_DICT || isKeyword(t)) throw new ContentSyntaxError('élément de tableau illisible', this.pos);
+      items.push(t);
+    }
+  }
+
+  dict(): OperandDict {
+    const dict: OperandDict = new Map();
+    for (;;) {
+      this.skipSpace();
+      const key = this.token();
+      if (key === CLOSE_DICT) return dict;
+      if (!(key instanceof PdfName)) throw new ContentSyntaxError('clé de dictionnaire attendue', this.pos);
+      this.skipSpace();
+      const value = this.token();
+      if (value === undefined || value === CLOSE_DICT || value === CLOSE_ARRAY || isKeyword(value)) throw new ContentSyntaxError('valeur de dictionnaire attendue', this.pos);
+      dict.set(key.value, value);
+    }
+  }
+}
+
+function isKeyword(t: Token): t is { keyword: string } {
+  return typeof t === 'object' && t !== null && 'keyword' in t;
+}
+
+function latin1(bytes: Uint8Array, start: number, end: number): string {
+  let s = '';
+  for (let i = start; i < end; i++) s += String.fromCharCode(bytes[i]!);
+  return s;
+}
+
+/** Reads an inline image's data after `ID`: up to the `EI` that stands alone between white space. */
+function inlineImageEnd(bytes: Uint8Array, from: number): number {
+  for (let i = from; i + 1 < bytes.length; i++) {
+    if (bytes[i] === 0x45 && bytes[i + 1] === 0x49 && WHITE[bytes[i - 1]!] && (i + 2 >= bytes.length || !isRegular(bytes[i + 2]!))) return i;
+  }
+  throw new ContentSyntaxError('image en ligne sans « EI »', from);
+}
+
+/** Splits a content stream into operations, each with its operands and byte range. */
+export function tokenize(bytes: Uint8Array): Operation[] {
+  const lexer = new Lexer(bytes);
+  const ops: Operation[] = [];
+  let operands: Operand[] = [];
+  let start = -1;
+  for (;;) {
+    lexer.skipSpace();
+    const at = lexer.pos;
+    const t = lexer.token();
+    if (t === undefined) break;
+    if (start < 0) start = at;
+    if (t === CLOSE_ARRAY || t === CLOSE_DICT) throw new ContentSyntaxError('fermeture inattendue', at);
+    if (!isKeyword(t)) {
+      operands.push(t);
+      continue;
+    }
+    if (t.keyword === 'BI') {
+      const params: OperandDict = new Map();
+      for (;;) {
+        lexer.skipSpace();
+        const key = lexer.token();
+        if (isKeyword(key!) && (key as { keyword: string }).keyword === 'ID') break;
+        if (!(key instanceof PdfName)) throw new ContentSyntaxError('paramètre d’image en ligne illisible', lexer.pos);
+        lexer.skipSpace();
+        params.set(key.value, lexer.token() as Operand);
+      }
+      const dataStart = lexer.pos + 1;
+      const ei = inlineImageEnd(bytes, dataStart);
+      lexer.pos = ei + 2;
+      ops.push({ op: 'BI', operands: [], start, end: lexer.pos, image: { params, data: bytes.subarray(dataStart, ei - 1) } });
+    } else {
+      ops.push({ op: t.keyword, operands, start, end: lexer.pos });
+    }
+    operands = [];
+    start = -1;
+  }
+  return ops;
+}
+
+/** Writes an operand back as content-stream syntax. */
+export function formatOperand(value: Operand): string {
+  if (value === null) return 'null';
+  if (typeof value === 'boolean') return String(value);
+  if (typeof value === 'number') return Number.isInteger(value) ? String(value) : String(Number(value.toFixed(6)));
+  if (value instanceof PdfName) return `/${value.value.replace(/[^!-~]|[#()<>[\]{}/%]/g, (c) => `#${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`;
+  if (value instanceof PdfBytes) return `<${Buffer.from(value.bytes).toString('hex')}>`;
+  if (Array.isArray(value)) return `[${value.map(formatOperand).join(' ')}]`;
+  return `<<${[...value].map(([k, v]) => `${formatOperand(new PdfName(k))} ${formatOperand(v)}`).join(' ')}>>`;
+}
+
+/** One change to a content stream: replace bytes [from, to) by `insert` (from === to inserts). */
+export interface Edit {
+  from: number;
+  to: number;
+  insert: string;
+}
+
+/** Applies edits to a stream's bytes; untouched bytes are copied as they were. Edits must not overlap. */
+export function applyEdits(bytes: Uint8Array, edits: Edit[]): Uint8Array {
+  if (edits.length === 0) return bytes;
+  const sorted = [...edits].sort((a, b) => a.from - b.from || a.to - b.to);
+  const parts: Uint8Array[] = [];
+  let pos = 0;
+  for (const e of sorted) {
+    if (e.from < pos) throw new Error(`overlapping content edits at ${e.from}`);
+    parts.push(bytes.subarray(pos, e.from), Buffer.from(e.insert, 'latin1'));
+    pos = e.to;
+  }
+  parts.push(bytes.subarray(pos));
+  return new Uint8Array(Buffer.concat(parts));
+}

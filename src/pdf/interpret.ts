@@ -1,0 +1,364 @@
+/**
+ * Walks a content stream's operations with the state a reader needs to judge them: the marked-content stack
+ * (tagged, artifact, spans), the graphics state (transformation, fill colour and opacity), the text position,
+ * and the Unicode text of every shown string. Used by the accessibility pass and by the PDF/UA checker.
+ */
+import { PDFDict, PDFName, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
+import { PdfBytes, PdfName, type Operand, type OperandDict, type Operation } from './content.js';
+import { fontsOf, getDict, nameOf, type FontInfo } from './objects.js';
+
+/** One open marked-content sequence. */
+export interface Frame {
+  tag: string;
+  /** Inline or named properties (`<</MCID 3>>`, `<</ActualText …>>`). */
+  props?: OperandDict;
+  mcid?: number;
+  /** Index of the BMC/BDC operation. */
+  open: number;
+}
+
+/** A 2-D affine matrix [a b c d e f]. */
+export type Matrix = [number, number, number, number, number, number];
+
+const IDENTITY: Matrix = [1, 0, 0, 1, 0, 0];
+
+/** m × n (apply m, then n). */
+export function multiply(m: Matrix, n: Matrix): Matrix {
+  return [
+    m[0] * n[0] + m[1] * n[2],
+    m[0] * n[1] + m[1] * n[3],
+    m[2] * n[0] + m[3] * n[2],
+    m[2] * n[1] + m[3] * n[3],
+    m[4] * n[0] + m[5] * n[2] + n[4],
+    m[4] * n[1] + m[5] * n[3] + n[5],
+  ];
+}
+
+/** Where a point lands through a matrix. */
+export function apply(m: Matrix, x: number, y: number): [number, number] {
+  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+}
+
+/** A rectangle in default user space (points, origin bottom-left). */
+export interface Rect {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/** What an operation does, as the walker classifies it. */
+export type Kind = 'text' | 'paint' | 'clip' | 'image' | 'form' | 'shading' | 'open' | 'close' | 'other';
+
+/** What the walker knows at one operation. */
+export interface Step {
+  op: Operation;
+  index: number;
+  kind: Kind;
+  /** The marked-content sequences open at this operation (for 'close', before it closes). */
+  stack: readonly Frame[];
+  /** Inside BT … ET. */
+  inText: boolean;
+  /** For 'text': the font, its character codes and their Unicode text (U+FFFD where a code has no mapping). */
+  font?: FontInfo;
+  codes?: number[];
+  text?: string;
+  /** For 'text': the text origin, in default user space; the font size in points there. */
+  x?: number;
+  y?: number;
+  size?: number;
+  /** Fill colour (sRGB 0–1) and fill opacity. */
+  fill: [number, number, number];
+  /** The current transformation into default user space. */
+  ctm: Matrix;
+  alpha: number;
+  /** For 'paint': the rectangles of the painted path, or for any other path its bounding box (and its rectangles). */
+  rects?: Rect[];
+  /** For 'form' and 'image': the XObject. */
+  xobject?: { name: string; ref: PDFRef | undefined; stream: PDFStream };
+}
+
+const PAINT = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
+const SHOW = new Set(['Tj', 'TJ', "'", '"']);
+
+function num(o: Operand | undefined): number {
+  return typeof o === 'number' ? o : 0;
+}
+
+function gray(v: number): [number, number, number] {
+  return [v, v, v];
+}
+
+function cmyk(c: number, m: number, y: number, k: number): [number, number, number] {
+  return [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)];
+}
+
+function colour(operands: Operand[]): [number, number, number] | undefined {
+  const nums = operands.filter((o): o is number => typeof o === 'number');
+  if (nums.length === 1) return gray(nums[0]!);
+  if (nums.length === 3) return [nums[0]!, nums[1]!, nums[2]!];
+  if (nums.length === 4) return cmyk(nums[0]!, nums[1]!, nums[2]!, nums[3]!);
+  return undefined;
+}
+
+/** The character codes a text operation shows, `width` bytes each. */
+function shownCodes(op: Operation, width: number): number[] {
+  const codes: number[] = [];
+  const collect = (o: Operand) => {
+    if (o instanceof PdfBytes) o.codes(width, codes);
+    else if (Array.isArray(o)) o.forEach(collect);
+  };
+  if (op.op === 'TJ') collect(op.operands[0] ?? []);
+  else collect(op.operands[op.operands.length - 1] ?? null);
+  return codes;
+}
+
+/** Decodes character codes through a font's ToUnicode table; U+FFFD where a code has no mapping. */
+export function decodeCodes(font: FontInfo | undefined, codes: number[]): string {
+  let s = '';
+  for (const c of codes) s += font?.toUnicode?.map.get(c) ?? '\uFFFD';
+  return s;
+}
+
+/** A step as the walker makes it: its text is decoded only when someone reads it. */
+class WalkStep implements Step {
+  #text: string | undefined;
+  constructor(
+    readonly op: Operation,
+    readonly index: number,
+    readonly kind: Kind,
+    readonly stack: readonly Frame[],
+    readonly inText: boolean,
+    readonly font: FontInfo | undefined,
+    readonly codes: number[] | undefined,
+    readonly x: number | undefined,
+    readonly y: number | undefined,
+    readonly size: number | undefined,
+    readonly fill: [number, number, number],
+    readonly alpha: number,
+    readonly ctm: Matrix,
+    readonly rects: Rect[] | undefined,
+    readonly xobject: Step['xobject'],
+  ) {}
+  get text(): string | undefined {
+    if (this.#text === undefined && this.codes) this.#text = decodeCodes(this.font, this.codes);
+    return this.#text;
+  }
+}
+
+/** The MCID of a BDC's properties, if any. */
+function mcidOf(props: OperandDict | undefined): number | undefined {
+  const v = props?.get('MCID');
+  return typeof v === 'number' ? v : undefined;
+}
+
+/**
+ * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
+ * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
+ * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
+ */
+export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = []): void {
+  const fonts = fontsOf(resources);
+  const xobjects = getDict(resources, 'XObject');
+  const gstates = getDict(resources, 'ExtGState');
+  const properties = getDict(resources, 'Properties');
+  interface G {
+    ctm: Matrix;
+    fill: [number, number, number];
+    alpha: number;
+    font?: FontInfo;
+    size: number;
+    leading: number;
+  }
+  let g: G = { ctm: base, fill: [0, 0, 0], alpha: 1, size: 0, leading: 0 };
+  const saved: G[] = [];
+  // Immutable: a new array when a sequence opens or closes, shared by the steps in between.
+  let stack: readonly Frame[] = outer;
+  let inText = false;
+  // The text line matrix, as six numbers (glyph advances are not followed: a show's origin is where its line
+  // matrix puts it, which is where Chromium places every glyph).
+  let t0 = 1;
+  let t1 = 0;
+  let t2 = 0;
+  let t3 = 1;
+  let t4 = 0;
+  let t5 = 0;
+  const setLine = (m: Matrix) => {
+    [t0, t1, t2, t3, t4, t5] = m;
+  };
+  let rects: Rect[] = [];
+  let onlyRects = true;
+  let pathBox: Rect | undefined;
+  let subpaths = 0;
+  const rectOf = (x: number, y: number, w: number, h: number): Rect => {
+    const pts = [apply(g.ctm, x, y), apply(g.ctm, x + w, y), apply(g.ctm, x, y + h), apply(g.ctm, x + w, y + h)];
+    return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
+  };
+  for (let index = 0; index < ops.length; index++) {
+    const op = ops[index]!;
+    const o = op.operands;
+    let kind: Kind = 'other';
+    let font: FontInfo | undefined;
+    let codes: number[] | undefined;
+    let x: number | undefined;
+    let y: number | undefined;
+    let size: number | undefined;
+    let paintRects: Rect[] | undefined;
+    let xobject: Step['xobject'];
+    switch (op.op) {
+      case 'q':
+        saved.push({ ...g });
+        break;
+      case 'Q':
+        g = saved.pop() ?? g;
+        break;
+      case 'cm':
+        g.ctm = multiply([num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])], g.ctm);
+        break;
+      case 'rg':
+      case 'g':
+      case 'k':
+      case 'sc':
+      case 'scn':
+        g.fill = colour(o) ?? g.fill;
+        break;
+      case 'gs': {
+        const name = o[0] instanceof PdfName ? o[0].value : undefined;
+        const gs = name ? gstates?.lookup(PDFName.of(name)) : undefined;
+        const ca = gs instanceof PDFDict ? gs.lookup(PDFName.of('ca')) : undefined;
+        if (ca instanceof PDFNumber) g.alpha = ca.asNumber();
+        break;
+      }
+      case 'BT':
+        inText = true;
+        setLine(IDENTITY);
+        break;
+      case 'ET':
+        inText = false;
+        break;
+      case 'Tf':
+        g.font = o[0] instanceof PdfName ? fonts.get(o[0].value) : undefined;
+        g.size = num(o[1]);
+        break;
+      case 'TL':
+        g.leading = num(o[0]);
+        break;
+      case 'Tm':
+        setLine([num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])]);
+        break;
+      case 'Td':
+      case 'TD':
+        if (op.op === 'TD') g.leading = -num(o[1]);
+        {
+          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
+          const tx = num(o[0]);
+          const ty = num(o[1]);
+          const e = tx * t0 + ty * t2 + t4;
+          t5 = tx * t1 + ty * t3 + t5;
+          t4 = e;
+        }
+        break;
+      case 'T*':
+      case "'":
+      case '"':
+        setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
+        break;
+      case 're':
+        rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
+        subpaths++;
+        break;
+      case 'm':
+      case 'l':
+      case 'c':
+      case 'v':
+      case 'y':
+        // Any other path: its bounding box stands for it (a card with rounded corners, a band).
+        onlyRects = false;
+        if (op.op === 'm') subpaths++;
+        for (let k = 0; k + 1 < o.length; k += 2) {
+          const [px, py] = apply(g.ctm, num(o[k]), num(o[k + 1]));
+          if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
+          else {
+            pathBox.x0 = Math.min(pathBox.x0, px);
+            pathBox.y0 = Math.min(pathBox.y0, py);
+            pathBox.x1 = Math.max(pathBox.x1, px);
+            pathBox.y1 = Math.max(pathBox.y1, py);
+          }
+        }
+        break;
+      case 'h':
+        onlyRects = false;
+        break;
+      case 'BMC':
+      case 'BDC': {
+        kind = 'open';
+        const tag = o[0] instanceof PdfName ? o[0].value : '';
+        let props: OperandDict | undefined;
+        if (o[1] instanceof Map) props = o[1];
+        else if (o[1] instanceof PdfName) {
+          const named = properties?.lookup(PDFName.of(o[1].value));
+          if (named instanceof PDFDict) {
+            props = new Map();
+            const mcid = named.lookup(PDFName.of('MCID'));
+            if (mcid instanceof PDFNumber) props.set('MCID', mcid.asNumber());
+          }
+        }
+        const mcid = mcidOf(props);
+        stack = [...stack, { tag, ...(props ? { props } : {}), ...(mcid !== undefined ? { mcid } : {}), open: index }];
+        break;
+      }
+      case 'EMC':
+        kind = 'close';
+        break;
+      case 'sh':
+        kind = 'shading';
+        break;
+      case 'BI':
+        kind = 'image';
+        break;
+      case 'Do': {
+        const name = o[0] instanceof PdfName ? o[0].value : '';
+        const ref = xobjects?.get(PDFName.of(name));
+        const xo = ref instanceof PDFRef ? xobjects!.context.lookup(ref) : ref;
+        if (xo instanceof PDFStream) {
+          kind = nameOf(xo.dict.get(PDFName.of('Subtype'))) === 'Form' ? 'form' : 'image';
+          xobject = { name, ref: ref instanceof PDFRef ? ref : undefined, stream: xo };
+        }
+        break;
+      }
+      default:
+        if (PAINT.has(op.op)) {
+          kind = 'paint';
+          if (onlyRects) paintRects = rects;
+          // A curved path of several subpaths is an outline (a rounded border): no background.
+          else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
+        } else if (op.op === 'n') kind = 'clip';
+        else if (SHOW.has(op.op)) {
+          kind = 'text';
+          font = g.font;
+          codes = shownCodes(op, font?.bytes ?? 1);
+          const c = g.ctm;
+          x = t4 * c[0] + t5 * c[2] + c[4];
+          y = t4 * c[1] + t5 * c[3] + c[5];
+          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+        }
+    }
+    if (kind === 'paint' || kind === 'clip') {
+      if (rects.length) rects = [];
+      onlyRects = true;
+      pathBox = undefined;
+      subpaths = 0;
+    }
+    if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, codes, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    if (kind === 'close') stack = stack.slice(0, -1);
+  }
+}
+
+/** Whether a marked-content stack is inside real content (an MCID), an artifact, or neither. */
+export function context(stack: readonly Frame[]): 'tagged' | 'artifact' | 'none' {
+  for (let i = stack.length - 1; i >= 0; i--) {
+    if (stack[i]!.tag === 'Artifact') return 'artifact';
+    if (stack[i]!.mcid !== undefined) return 'tagged';
+  }
+  return 'none';
+}

@@ -1,0 +1,143 @@
+/** Small helpers over pdf-lib's object model: streams, resources, fonts, page content. */
+import { deflateSync, inflateSync } from 'node:zlib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
+import { parseToUnicode, type ToUnicode } from './cmap.js';
+
+/** Streams made by kitess in this process, with the bytes they were made from: no need to inflate them again. */
+const madeFrom = new WeakMap<PDFStream, Uint8Array>();
+
+/** The decoded bytes of a stream. */
+export function streamBytes(stream: PDFStream): Uint8Array {
+  const made = madeFrom.get(stream);
+  if (made) return made;
+  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const contents = stream.getContents();
+  if (!filter) return contents;
+  const name = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
+  if (name instanceof PDFName && name.asString() === '/FlateDecode' && !stream.dict.get(PDFName.of('DecodeParms'))) return inflateSync(contents);
+  return decodePDFRawStream(stream as PDFRawStream).decode();
+}
+
+/** A new Flate-compressed stream holding `bytes`, with the given extra dictionary entries. */
+export function flateStream(ctx: PDFContext, bytes: Uint8Array, entries: Record<string, PDFObject> = {}): PDFRawStream {
+  // Level 5: within 3 % of Chromium's own compression (level 6), a quarter faster.
+  const packed = deflateSync(bytes, { level: 5 });
+  const dict = ctx.obj({}) as PDFDict;
+  for (const [k, v] of Object.entries(entries)) dict.set(PDFName.of(k), v);
+  dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
+  dict.set(PDFName.of('Length'), PDFNumber.of(packed.length));
+  const stream = PDFRawStream.of(dict, packed);
+  madeFrom.set(stream, bytes);
+  return stream;
+}
+
+/** The name of a PDFName, without its slash (pdf-lib decodes `#xx` escapes each time: only when there are some). */
+export function nameOf(obj: PDFObject | undefined): string | undefined {
+  if (!(obj instanceof PDFName)) return undefined;
+  const encoded = obj.asString();
+  return encoded.includes('#') ? obj.decodeText() : encoded.slice(1);
+}
+
+/** Looks a key up in a dictionary, following references. */
+export function get(dict: PDFDict | undefined, key: string): PDFObject | undefined {
+  return dict?.lookup(PDFName.of(key));
+}
+
+/** A dictionary entry that is a dictionary (or a stream's dictionary), or undefined. */
+export function getDict(dict: PDFDict | undefined, key: string): PDFDict | undefined {
+  const v = get(dict, key);
+  if (v instanceof PDFDict) return v;
+  if (v instanceof PDFStream) return v.dict;
+  return undefined;
+}
+
+/** The items of an array entry, or of a single value, following references. */
+export function items(obj: PDFObject | undefined, ctx: PDFContext): PDFObject[] {
+  if (obj instanceof PDFRef) obj = ctx.lookup(obj);
+  if (obj instanceof PDFArray) return obj.asArray().map((o) => (o instanceof PDFRef ? ctx.lookup(o) ?? o : o));
+  return obj === undefined ? [] : [obj];
+}
+
+/** A font as the content interpreter needs it: how to turn its codes into text. */
+export interface FontInfo {
+  ref: PDFRef | undefined;
+  dict: PDFDict;
+  subtype: string;
+  toUnicode?: ToUnicode;
+  /** The ToUnicode stream's reference, when the font has one. */
+  toUnicodeRef?: PDFRef;
+  /** Bytes per character code. */
+  bytes: number;
+}
+
+const fontCache = new WeakMap<PDFDict, FontInfo>();
+
+/** Reads a font dictionary once: its subtype, code width and ToUnicode table. */
+export function fontInfo(dict: PDFDict, ref: PDFRef | undefined): FontInfo {
+  const cached = fontCache.get(dict);
+  if (cached) return cached;
+  const subtype = nameOf(dict.get(PDFName.of('Subtype'))) ?? '';
+  const tuRaw = dict.get(PDFName.of('ToUnicode'));
+  const tuStream = tuRaw instanceof PDFRef ? dict.context.lookup(tuRaw) : tuRaw;
+  const toUnicode = tuStream instanceof PDFStream ? parseToUnicode(Buffer.from(streamBytes(tuStream)).toString('latin1')) : undefined;
+  const info: FontInfo = {
+    ref,
+    dict,
+    subtype,
+    bytes: subtype === 'Type0' ? (toUnicode?.bytes ?? 2) : 1,
+    ...(toUnicode ? { toUnicode } : {}),
+    ...(tuRaw instanceof PDFRef ? { toUnicodeRef: tuRaw } : {}),
+  };
+  fontCache.set(dict, info);
+  return info;
+}
+
+/** The fonts of a resource dictionary, by resource name. */
+export function fontsOf(resources: PDFDict | undefined): Map<string, FontInfo> {
+  const fonts = new Map<string, FontInfo>();
+  const dict = getDict(resources, 'Font');
+  if (!dict) return fonts;
+  for (const [key, value] of dict.entries()) {
+    const font = value instanceof PDFRef ? dict.context.lookup(value) : value;
+    if (font instanceof PDFDict) fonts.set(nameOf(key)!, fontInfo(font, value instanceof PDFRef ? value : undefined));
+  }
+  return fonts;
+}
+
+/** The streams of a page's /Contents, in order. */
+export function contentStreams(page: PDFDict): { ref: PDFRef | undefined; stream: PDFStream }[] {
+  const raw = page.get(PDFName.of('Contents'));
+  const refs = raw instanceof PDFArray ? raw.asArray() : raw ? [raw] : [];
+  const out: { ref: PDFRef | undefined; stream: PDFStream }[] = [];
+  for (const r of refs) {
+    const s = r instanceof PDFRef ? page.context.lookup(r) : r;
+    if (s instanceof PDFArray) {
+      for (const inner of s.asArray()) {
+        const t = inner instanceof PDFRef ? page.context.lookup(inner) : inner;
+        if (t instanceof PDFStream) out.push({ ref: inner instanceof PDFRef ? inner : undefined, stream: t });
+      }
+    } else if (s instanceof PDFStream) out.push({ ref: r instanceof PDFRef ? r : undefined, stream: s });
+  }
+  return out;
+}
+
+/** A page's content as one byte string: its streams joined by a line break, as viewers read them. */
+export function pageContent(page: PDFDict): Uint8Array {
+  const parts = contentStreams(page).map((c) => streamBytes(c.stream));
+  if (parts.length === 1) return parts[0]!;
+  const joined: Uint8Array[] = [];
+  parts.forEach((p, i) => joined.push(...(i ? [new Uint8Array([0x0a])] : []), p));
+  return new Uint8Array(Buffer.concat(joined));
+}
+
+/** The inherited value of a page attribute (Resources, MediaBox…). */
+export function inherited(page: PDFDict, key: string): PDFObject | undefined {
+  let node: PDFDict | undefined = page;
+  for (let i = 0; node && i < 64; i++) {
+    const v = node.lookup(PDFName.of(key));
+    if (v !== undefined) return v;
+    const parent: PDFObject | undefined = node.lookup(PDFName.of("Parent"));
+    node = parent instanceof PDFDict ? parent : undefined;
+  }
+  return undefined;
+}

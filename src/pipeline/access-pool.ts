@@ -1,0 +1,89 @@
+/**
+ * Runs the accessibility pass in worker threads, so that it uses the processor Chromium leaves idle while the
+ * main thread goes on driving the prints. Built once per build, closed in its `finally`, like the browser.
+ * Where the compiled worker is not there (tests run the TypeScript sources), the pass runs in this thread.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { accessWithReport, type AccessResult } from './access.js';
+import type { AccessJob } from './access-worker.js';
+import type { PdfMeta } from './assemble.js';
+
+const WORKER = fileURLToPath(new URL('./access-worker.js', import.meta.url));
+
+interface Pending {
+  job: AccessJob;
+  resolve: (result: AccessResult) => void;
+  reject: (error: Error) => void;
+}
+
+/** A small pool of worker threads for the accessibility pass. */
+export class AccessPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: Pending[] = [];
+  private readonly running = new Map<Worker, Pending>();
+  private next = 0;
+  private closed = false;
+  readonly threaded = existsSync(WORKER);
+
+  /** At most `size` threads, started on first use. */
+  constructor(private readonly size: number) {}
+
+  /** Runs the pass over one PDF. */
+  run(bytes: Uint8Array, meta: PdfMeta): Promise<AccessResult> {
+    if (!this.threaded) return accessWithReport(bytes, meta);
+    if (this.closed) return Promise.reject(new Error('accessibility pool closed'));
+    return new Promise<AccessResult>((resolve, reject) => {
+      this.queue.push({ job: { id: this.next++, bytes, meta }, resolve, reject });
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    while (this.queue.length > 0) {
+      let worker = this.idle.pop();
+      if (!worker && this.all.length < this.size) worker = this.spawn();
+      if (!worker) return;
+      const pending = this.queue.shift()!;
+      this.running.set(worker, pending);
+      worker.postMessage(pending.job);
+    }
+  }
+
+  private spawn(): Worker {
+    // A larger young generation: the pass makes many short-lived objects per glyph.
+    const worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    worker.on('message', (message: { id: number; bytes?: Uint8Array; report?: AccessResult['report']; error?: string }) => {
+      const pending = this.running.get(worker);
+      this.running.delete(worker);
+      if (pending) {
+        if (message.error !== undefined) pending.reject(new Error(message.error));
+        else pending.resolve({ bytes: message.bytes!, report: message.report! });
+      }
+      this.idle.push(worker);
+      this.pump();
+    });
+    worker.on('error', (error) => {
+      const pending = this.running.get(worker);
+      this.running.delete(worker);
+      pending?.reject(error);
+      this.all.splice(this.all.indexOf(worker), 1);
+      this.pump();
+    });
+    this.all.push(worker);
+    return worker;
+  }
+
+  /** Stops every thread; jobs not yet done fail. */
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const pending of [...this.queue, ...this.running.values()]) pending.reject(new Error('accessibility pool closed'));
+    this.queue.length = 0;
+    this.running.clear();
+    await Promise.all(this.all.map((w) => w.terminate()));
+    this.all.length = 0;
+    this.idle.length = 0;
+  }
+}
