@@ -40,6 +40,8 @@ export interface BuildOptions {
   onEvent?: BuildListener;
   /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
   first?: string[];
+  /** Also make the web edition (a page per fiche and per kit, search); true by default, false for the preview. */
+  web?: boolean;
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
@@ -61,6 +63,8 @@ export interface BuildResult {
   leftOut: LeftOut[];
   /** The date the fiches were published by (`--as-of`). */
   asOf: string;
+  /** Web pages made by this run, and web pages taken unchanged from the previous build (absent when nothing changed). */
+  web?: { written: string[]; reused: string[] };
 }
 
 /** Checks a date given on the command line. */
@@ -94,8 +98,11 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const rawKeys = new Map(ids.map((id) => [id, rawKitKey(path.join(options.sheetsDir, id), settings)]));
   const unchanged = (id: string) => {
     const entry = previous?.kits.find((k) => k.id === id);
-    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx].filter((f) => f !== undefined);
-    return !!entry && entry.inputs === rawKeys.get(id) && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
+    const web = [...(entry?.fiches ?? []).map((f) => f.web), entry?.web?.page];
+    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx, ...web].filter((f) => f !== undefined);
+    // A folder built without the web edition (the preview's) is not up to date for a build that makes it.
+    const webMade = options.web === false || (!!entry?.web && entry.fiches.every((f) => f.web));
+    return !!entry && entry.inputs === rawKeys.get(id) && webMade && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
   };
   if (!options.changelog && ids.every(unchanged)) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');

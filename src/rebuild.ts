@@ -27,6 +27,7 @@ import { bookletParts, OPENER_PAGES } from './design/opener.js';
 import { frenchTypography } from './text/typography.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
+import { makeWebEdition } from './web/edition.js';
 
 import type { BuildDeps, BuildOptions, BuildResult } from './build.js';
 
@@ -273,6 +274,7 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
   const entries: ManifestKit[] = [];
   const printed: string[] = [];
   const reused: string[] = [];
+  const webPages = { written: [] as string[], reused: [] as string[] };
   try {
     // Fiches: reuse every PDF whose inputs are unchanged, print the others.
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
@@ -386,6 +388,14 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
         ...(leftOut.some((l) => l.kit === kit.id) ? { leftOut: leftOut.filter((l) => l.kit === kit.id) } : {}),
       });
     });
+    // The web edition (src/web/): a page per fiche and one per kit, from the same trees as the PDFs.
+    if (options.web !== false) {
+      const web = await timings.time('render', () => makeWebEdition(kits, entries, previous?.kits, options.outDir));
+      files.push(...web.files);
+      entries.splice(0, entries.length, ...web.kits);
+      webPages.written.push(...web.written);
+      webPages.reused.push(...web.reused);
+    }
   } catch (error) {
     if (signal?.aborted) throw new AbortedError();
     throw error;
@@ -402,5 +412,5 @@ export async function buildChanged(options: BuildOptions, deps: BuildDeps, conte
     const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, ids, distribute);
   });
-  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, leftOut, asOf: settings.asOf };
+  return { kits: entries, warnings: prepared.diagnostics, timings, printed, reused, launched, leftOut, asOf: settings.asOf, web: webPages };
 }

@@ -30,6 +30,15 @@ export interface ManifestZip {
   files: number;
 }
 
+/** What the manifest says of a file of the web edition (a page, its style, an image, the search index). */
+export interface ManifestWebFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** Key of everything a page was made from: equal keys mean the page need not be made again. */
+  inputs?: string;
+}
+
 /** What the manifest says of one fiche. */
 export interface ManifestFiche extends ManifestFile {
   number: number;
@@ -41,6 +50,8 @@ export interface ManifestFiche extends ManifestFile {
   themes?: string[];
   /** One hash per section of the text, so that a later edition can name what changed. */
   sections?: { title: string; hash: string }[];
+  /** The fiche's web page (`<kit>/<slug>/index.html`). */
+  web?: ManifestWebFile;
 }
 
 /** What the manifest says of one kit. */
@@ -70,6 +81,8 @@ export interface ManifestKit {
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
   /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
   leftOut?: import('../build-events.js').LeftOut[];
+  /** The kit's web page, and the files its pages use (colours, images). */
+  web?: { page: ManifestWebFile; files: ManifestWebFile[] };
 }
 
 /** `dist/manifest.json`: the contract later stages and external checks read. */
@@ -82,6 +95,8 @@ export interface Manifest {
   changelog?: string;
   /** The themes of the download page's filter. */
   themes?: { id: string; title: string; pictogram: string }[];
+  /** The files the web edition's pages share: stylesheet, fonts, search script and search index (Pagefind). */
+  web?: { files: ManifestWebFile[]; search?: string };
 }
 
 /** The sha256 of some bytes, in hex. */
@@ -146,7 +161,8 @@ export function assertSafeOutDir(outDir: string, sheetsDir: string): void {
 
 /** The files the manifest says a kit's build wrote, relative to the output folder. */
 function kitFiles(kit: ManifestKit): string[] {
-  return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path].filter((f): f is string => !!f);
+  const web = [...kit.fiches.map((f) => f.web?.path), kit.web?.page.path, ...(kit.web?.files.map((f) => f.path) ?? [])];
+  return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path, ...web].filter((f): f is string => !!f);
 }
 
 /** Removes the folders under `dir` (not `dir` itself) that are left empty. */

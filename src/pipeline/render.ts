@@ -15,6 +15,7 @@ import { backCover, frontCover, type KitSummary } from '../design/cover.js';
 import { icon, partIcon } from '../design/icons.js';
 import { bookletParts, partOpener } from '../design/opener.js';
 import { COLUMN_WIDTH } from '../plugins/remark-charts.js';
+import { ficheWebUrl } from '../web/paths.js';
 
 /** The origin under which the printer serves a document and its files; nothing else is reachable. */
 export const DOC_ORIGIN = 'https://kitess.invalid';
@@ -124,9 +125,9 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single', starts: S
   return tree;
 }
 
-/** The address of a fiche's latest online version, from the kit's base URL. */
+/** The address of a fiche's latest online version: its web page, which links its latest PDF (see src/web/paths.ts). */
 export function ficheUrl(kit: Kit, fiche: Fiche): string {
-  return new URL(fichePdfName(fiche), kit.config.baseUrl).href;
+  return ficheWebUrl(kit, fiche);
 }
 
 function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single', starts: StartPages): Element {
@@ -194,7 +195,8 @@ ${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(page
   };
 }
 
-function paragraphs(text: string): Element[] {
+/** A text of kit.yml (the édito) as paragraphs, one per blank-line-separated block, with French typography. */
+export function paragraphs(text: string): Element[] {
   return text
     .split(/\n\s*\n/)
     .map((p) => p.trim())
