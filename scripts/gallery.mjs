@@ -1,8 +1,9 @@
 // npm run galerie: renders the pictures of the README's « Galerie » into docs/images/ — the covers, a part opener
-// with the competences diagram, a fiche with key figures and a chart, the back cover, and the download page at
-// 1280 and 375 px. The three kits are built from sheets/ as they are, into a temporary folder.
+// with the competences diagram, a fiche with key figures and a chart, the back cover, the download page at
+// 1280 and 375 px, and the same fiche's web page on a phone and a desktop, with the search. The three kits are built from sheets/ as they are, into a temporary folder.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,6 +60,42 @@ try {
     } finally {
       await tab.close();
     }
+  }
+
+  // The web edition: the same fiche's page on a phone and on a desktop, and the search of the download page,
+  // served over HTTP as a static host would (browsers do not load the search index from disk).
+  const server = http.createServer((req, res) => {
+    let file = path.join(dist, decodeURIComponent(new URL(req.url, 'http://127.0.0.1').pathname));
+    if (existsSync(file) && statSync(file).isDirectory()) file = path.join(file, 'index.html');
+    if (!file.startsWith(dist) || !existsSync(file)) return void res.writeHead(404).end();
+    const types = { '.html': 'text/html; charset=utf-8', '.css': 'text/css', '.js': 'text/javascript', '.svg': 'image/svg+xml', '.woff2': 'font/woff2' };
+    res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const site = `http://127.0.0.1:${server.address().port}/`;
+  const fichePage = `communes/${withChart.replace(/^\d{2}-/, '').replace(/\.md$/, '')}/`;
+  try {
+    for (const [name, url, width, height, scroll] of [
+      ['galerie-web-fiche-375.png', fichePage, 375, 1500, undefined],
+      ['galerie-web-fiche-graphique-375.png', fichePage, 375, 1100, 'figure.chart'],
+      ['galerie-web-fiche-1280.png', fichePage, 1280, 1000, undefined],
+      ['galerie-web-recherche-375.png', '?q=tiers-lieux', 375, 1100, '#recherche'],
+    ]) {
+      const tab = await handle.browser.newPage();
+      try {
+        await tab.setViewport({ width, height });
+        await tab.goto(`${site}${url}`, { waitUntil: 'load' });
+        await tab.evaluate(() => document.fonts.ready);
+        if (url.startsWith('?')) await tab.waitForFunction(() => document.querySelectorAll('#recherche-resultats li').length > 0);
+        if (scroll) await tab.$eval(scroll, (e) => window.scrollTo(0, e.getBoundingClientRect().top + window.scrollY - 16));
+        await tab.screenshot({ path: path.join(out, name) });
+        console.log(`docs/images/${name}`);
+      } finally {
+        await tab.close();
+      }
+    }
+  } finally {
+    server.close();
   }
 } finally {
   await handle.close();

@@ -142,19 +142,23 @@ export async function launchBrowser(choice: BrowserChoice): Promise<BrowserHandl
     // Puppeteer's own message is English and long: it is kept as the cause, shown with --debug.
     throw new BrowserError(`le navigateur ${choice.executablePath} n'a pas démarré : un exécutable Chromium ou Chrome qui fonctionne est attendu (--browser <chemin>) ; --debug donne le détail`, { cause: error });
   }
-  let closed = false;
+  // Every caller of close() waits for the same closing, profile folder removed: a second call (the build's
+  // `finally` after Ctrl-C already started closing) must not return before the first has finished.
+  let closing: Promise<void> | undefined;
+  const shutDown = async () => {
+    try {
+      await browser.close();
+    } catch {
+      browser.process()?.kill('SIGKILL');
+    }
+    await rm(profile, { recursive: true, force: true });
+  };
   return {
     browser,
     choice,
-    async close() {
-      if (closed) return;
-      closed = true;
-      try {
-        await browser.close();
-      } catch {
-        browser.process()?.kill('SIGKILL');
-      }
-      await rm(profile, { recursive: true, force: true });
+    close() {
+      closing ??= shutDown();
+      return closing;
     },
   };
 }

@@ -7,6 +7,7 @@
  *   print      each distinct page once: a fiche's body, a booklet's own pages (a pool of reused tabs)
  *   access     the accessibility pass over each printed piece, in a worker thread
  *   assemble   each fiche's PDF and each booklet from the pieces: headers, footers, links, bookmarks, XMP
+ *   web        the web edition (src/web/): a page per fiche and per kit, from the same trees (not for the preview)
  *   publish    the only writer: staging folder, swap, manifest — then distribute (zips, download page)
  *
  * Pieces whose inputs did not change come from the previous build's cache instead of print and access; PDFs whose
@@ -35,7 +36,7 @@ import { VERSION } from './version.js';
  * starts none of the Markdown, PDF or browser machinery.
  */
 async function steps() {
-  const [prepare, render, print, access, pool, assemble, pagination, cache, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib] = await Promise.all([
+  const [prepare, render, print, access, pool, assemble, pagination, cache, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
     import('./prepare.js'),
     import('./pipeline/render.js'),
     import('./pipeline/print.js'),
@@ -55,9 +56,10 @@ async function steps() {
     import('./schedule.js'),
     import('./text/format.js'),
     import('pdf-lib'),
+    import('./web/edition.js'),
   ]);
   void access;
-  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, PDFDocument: pdfLib.PDFDocument };
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
 }
 
 /** What `kitess build` is asked to do. */
@@ -91,6 +93,8 @@ export interface BuildOptions {
   onEvent?: BuildListener;
   /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
   first?: string[];
+  /** Also make the web edition (a page per fiche and per kit, search); true by default, false for the preview. */
+  web?: boolean;
 }
 
 /** Things a caller may inject: a browser already running (tests share one). */
@@ -112,6 +116,8 @@ export interface BuildResult {
   leftOut: LeftOut[];
   /** The date the fiches were published by (`--as-of`). */
   asOf: string;
+  /** Web pages made by this run, and web pages taken unchanged from the previous build (absent when nothing changed). */
+  web?: { written: string[]; reused: string[] };
 }
 
 /** The Producer of every PDF and the manifest's generator. */
@@ -139,9 +145,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
   const {
-    prepareKits, renderFicheBody, ficheUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
+    prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
     leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
-    ficheMeta, bookletMeta, pdfDate, lazyBrowser,
+    ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition,
   } = await steps();
 
   // prepare: load → parse → transform
@@ -181,6 +187,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const entries: ManifestKit[] = [];
   const printed: string[] = [];
   const reused: string[] = [];
+  const webPages = { written: [] as string[], reused: [] as string[] };
   try {
     const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force)]));
     const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
@@ -248,7 +255,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       let layout = frame?.extra ? layoutOf(frame.extra) : undefined;
       if (!frame || !layout) {
         const raw = await printFrame((doc, o) => print(doc, o.outline), kit, lengths, extras, signal);
-        frame = { ...(await access(raw.bytes, kit.fiches.map((f) => ficheUrl(kit, f)))), extra: layoutJson(raw.layout) };
+        frame = { ...(await access(raw.bytes, kit.fiches.map((f) => fichePdfUrl(kit, f)))), extra: layoutJson(raw.layout) };
         layout = raw.layout;
       }
       cache.put(key, frame);
@@ -299,6 +306,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       printed.push(...out.printed);
       reused.push(...out.reused);
     });
+
+    // web: a page per fiche and one per kit, from the same trees as the PDFs (their sizes shown); pages whose
+    // inputs did not change are taken from the previous build. The preview, which shows only PDFs, skips it.
+    if (options.web !== false) {
+      const web = await timings.time('render', () => makeWebEdition(kits, entries, plan.previous?.kits, options.outDir));
+      files.push(...web.files);
+      entries.splice(0, entries.length, ...web.kits);
+      webPages.written.push(...web.written);
+      webPages.reused.push(...web.reused);
+    }
   } catch (error) {
     if (signal?.aborted) throw new AbortedError();
     throw error;
@@ -327,6 +344,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     launched: browser.launched(),
     leftOut: [...plan.stray, ...leftOut, ...plan.kept.flatMap((k) => k.leftOut ?? [])],
     asOf: plan.settings.asOf,
+    web: webPages,
   };
 }
 

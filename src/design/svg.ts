@@ -32,6 +32,13 @@ export function contrast(a: string, b: string): number {
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
+/** A colour darkened just enough for text on the given background (WCAG AA for normal text, with a small margin). */
+export function readableOn(hex: string, background: string): string {
+  let t = 0;
+  while (contrast(mix(hex, -t), background) < 4.6 && t < 1) t += 0.02;
+  return mix(hex, -t);
+}
+
 /** A paragraph laid out for SVG: its lines (real text, one `<text>` each), their size and the height they take. */
 export interface TextBlock {
   lines: string[];

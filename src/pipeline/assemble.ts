@@ -11,7 +11,7 @@ import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
-import { ficheUrl, plainSpaces } from './render.js';
+import { fichePdfUrl, ficheUrl, plainSpaces } from './render.js';
 import type { BookletPlan, FrameLayout } from './pagination.js';
 
 export { readOutline, writeOutline, type OutlineEntry, type OutlineNode } from '../pdf/outline.js';
@@ -219,9 +219,9 @@ export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMe
   }
   await fonts.embed();
 
-  // Links to a fiche of the kit (sommaire, openers, cross-references) go to its first page; a fiche's own
-  // address (its QR code) stays the address of its latest version.
-  const urls = new Map(kit.fiches.map((f) => [ficheUrl(kit, f), f.number]));
+  // Links to a fiche's PDF (sommaire, openers, cross-references) go to its first page; a fiche's own address
+  // (its QR code: its web page, which links its latest PDF) stays as it is.
+  const urls = new Map(kit.fiches.map((f) => [fichePdfUrl(kit, f), f.number]));
   for (const [i, slot] of plan.pages.entries()) {
     const annots = pages[i]!.node.lookup(PDFName.of('Annots'));
     if (!(annots instanceof PDFArray)) continue;

@@ -1,25 +1,19 @@
-import { copyFile, mkdir, readFile, rm, writeFile as writeThrough } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { zipSync, type Zippable } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
-import { editionLabel, frenchDate } from '../text/format.js';
+import { editionLabel, fileSize, frenchDate, pageCount } from '../text/format.js';
 import { frenchTypography } from '../text/typography.js';
 import { sourceDateEpoch } from './inputs.js';
-import { sha256, type Manifest, type ManifestFiche, type ManifestKit, type ManifestZip } from './publish.js';
-import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
+import { readManifest, replaceFile, sha256, type Manifest, type ManifestFiche, type ManifestKit, type ManifestZip } from './publish.js';
+import { TEMPLATES_DIR } from '../assets.js';
+import { SEARCH_SCRIPT } from '../web/page.js';
+import { sharedWebFiles } from '../web/site.js';
 import { icon, partIcon } from '../design/icons.js';
-import { contrast, mix } from '../design/svg.js';
-
-/**
- * Writes a file of the staging folder, whose files may be hard links to the previous output's (see publish):
- * the link is removed first, so that the previous output is never written through it.
- */
-async function writeFile(file: string, bytes: Uint8Array | string): Promise<void> {
-  await rm(file, { force: true });
-  await writeThrough(file, bytes);
-}
+import { readableOn } from '../design/svg.js';
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
@@ -32,18 +26,12 @@ async function writeZip(dir: string, zipPath: string, members: string[], date: D
   const entries: Zippable = {};
   for (const member of [...members].sort()) entries[member] = [await readFile(path.join(dir, member)), { mtime: date, level: 0 }];
   const bytes = zipSync(entries, { mtime: date });
-  await writeFile(path.join(dir, zipPath), bytes);
+  await replaceFile(path.join(dir, zipPath), bytes);
   return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length };
 }
 
-function size(bytes: number): string {
-  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))}\u00A0Ko`;
-  return `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}\u00A0Mo`;
-}
-
-function pages(n: number): string {
-  return `${n}\u00A0page${n > 1 ? 's' : ''}`;
-}
+const size = fileSize;
+const pages = pageCount;
 
 /** The Source Sans 3 files the page uses, copied from Fontsource into dist/fonts/. */
 const PAGE_FONTS = [400, 600, 700].map((weight) => ({ weight, file: `source-sans-3-latin-${weight}-normal.woff2` }));
@@ -67,15 +55,16 @@ function themeCss(themes: NonNullable<Manifest['themes']>): string {
 
 /** A colour darkened enough to read on white (WCAG AA for normal text). */
 export function readableOnWhite(hex: string): string {
-  let t = 0;
-  while (contrast(mix(hex, -t), '#ffffff') < 4.6 && t < 1) t += 0.02;
-  return mix(hex, -t);
+  return readableOn(hex, '#ffffff');
 }
 
 /** The colours a kit's block of the page uses: its accent, and the accent darkened for text and outlines. */
 function kitColours(kit: ManifestKit): string {
-  return `--accent: ${kit.accent}; --accent-dark: ${readableOnWhite(kit.accent)}`;
+  return `.colours-${kit.id} { --accent: ${kit.accent}; --accent-dark: ${readableOnWhite(kit.accent)}; }`;
 }
+
+/** The class that gives an element its kit's colours (a class, not a style attribute: see the page's CSP). */
+const colourClass = (kit: ManifestKit) => `colours-${kit.id}`;
 
 /** One radio button of the theme filter, with its pictogram. */
 function themeChoice(id: string, title: string, pictogram: string, checked = false): Element {
@@ -87,11 +76,13 @@ function themeChoice(id: string, title: string, pictogram: string, checked = fal
 
 function ficheItem(f: ManifestFiche, themes: Map<string, string>): Element {
   const mine = f.themes ?? [];
+  // The title leads to the fiche's web page (its PDF when a manifest has none); the PDF is linked beside it.
   return h('li', { className: ['fiche', ...mine.map((t) => `theme-${t}`)] }, [
-    h('a.fiche-title', { href: f.path }, [h('span.fiche-number', `${f.number}.`), frenchTypography(f.title)]),
+    h('a.fiche-title', { href: f.web?.path ?? f.path }, [h('span.fiche-number', `${f.number}.`), frenchTypography(f.title)]),
     h('p.fiche-summary', frenchTypography(f.summary)),
     h('p.fiche-meta', [
-      `PDF, ${pages(f.pages)}, ${size(f.bytes)} · mise à jour le ${frenchDate(f.updated)}`,
+      f.web ? h('a', { href: f.path, type: 'application/pdf' }, [`PDF`, h('span.visually-hidden', ` de la fiche ${f.number}`), `, ${pages(f.pages)}, ${size(f.bytes)}`]) : `PDF, ${pages(f.pages)}, ${size(f.bytes)}`,
+      ` · mise à jour le ${frenchDate(f.updated)}`,
       ...(mine.length ? [' · ', h('span.fiche-themes', frenchTypography(mine.map((t) => themes.get(t) ?? t).join(', ')))] : []),
     ]),
   ]);
@@ -122,7 +113,7 @@ function kitSection(kit: ManifestKit, themes: Map<string, string>): Element {
         h('ul.fiches', g.fiches.map((f) => ficheItem(f, themes))),
       ]),
     );
-  return h('section.kit', { id: kit.id, style: kitColours(kit), ariaLabelledBy: `titre-${kit.id}` }, [
+  return h('section.kit', { id: kit.id, className: [colourClass(kit)], ariaLabelledBy: `titre-${kit.id}` }, [
     h('div.kit-head', [
       kit.cover ? h('img.kit-cover', { src: kit.cover, alt: `Couverture du ${kit.title}`, width: 140, height: 198 }) : null,
       h('div.kit-intro', [
@@ -130,6 +121,7 @@ function kitSection(kit: ManifestKit, themes: Map<string, string>): Element {
         h('p.kit-subtitle', frenchTypography(kit.subtitle)),
         h('p.kit-edition', [editionLabel(kit.edition), ` · pour les ${kit.level}`]),
         h('ul.downloads', [
+          kit.web ? h('li', h('a', { href: kit.web.page.path }, 'Lire le kit en ligne')) : null,
           h('li', h('a', { href: kit.booklet.path, download: '' }, `Livret PDF (${pages(kit.booklet.pages)}, ${size(kit.booklet.bytes)})`)),
           kit.zip ? h('li', h('a', { href: kit.zip.path, download: '' }, `Toutes les fiches, zip (${kit.zip.files} fichiers, ${size(kit.zip.bytes)})`)) : null,
         ]),
@@ -149,7 +141,7 @@ function chooser(kits: ManifestKit[]): Element {
     h(
       'ul',
       kits.map((k) =>
-        h('li', { style: kitColours(k) }, [
+        h('li', { className: [colourClass(k)] }, [
           h('a.choice', { href: `#${k.id}` }, [
             k.cover ? h('img', { src: k.cover, alt: '', width: 56, height: 79 }) : null,
             h('span.choice-text', [
@@ -174,11 +166,51 @@ function filter(themes: NonNullable<Manifest['themes']>): Element {
   ]);
 }
 
+/**
+ * The download page's Content-Security-Policy: its one inline stylesheet by its hash, the search script and index
+ * from the page's own site (Pagefind runs WebAssembly, hence 'wasm-unsafe-eval'), nothing from any other host.
+ */
+function indexCsp(style: string): string {
+  const hash = createHash('sha256').update(style).digest('base64');
+  return [
+    "default-src 'none'",
+    `style-src 'self' 'sha256-${hash}'`,
+    "font-src 'self'",
+    "img-src 'self' data:",
+    "script-src 'self' 'wasm-unsafe-eval'",
+    "connect-src 'self'",
+    "worker-src 'self'",
+    "base-uri 'none'",
+    "form-action 'none'",
+  ].join('; ');
+}
+
+/**
+ * The search box, hidden until the search script has loaded the index: without JavaScript, or from disk where
+ * browsers refuse to load the index, the page stays the plain list of kits and fiches (see templates/web/recherche.js).
+ */
+function searchBox(): Element {
+  return h('section.search', { id: 'recherche', hidden: true, ariaLabelledBy: 'recherche-titre' }, [
+    h('h2', { id: 'recherche-titre' }, 'Rechercher dans les fiches des trois kits'),
+    h('form.search-form', { role: 'search', ariaLabelledBy: 'recherche-titre' }, [
+      h('label', { htmlFor: 'recherche-mots' }, 'Un ou plusieurs mots'),
+      h('div.search-row', [
+        h('input', { id: 'recherche-mots', type: 'search', name: 'q', autoComplete: 'off', spellCheck: 'false', ariaDescribedBy: 'recherche-etat' }),
+        h('button', { type: 'submit' }, 'Rechercher'),
+      ]),
+    ]),
+    h('p.search-status', { id: 'recherche-etat', role: 'status' }),
+    h('ol.search-results', { id: 'recherche-resultats' }),
+  ]);
+}
+
 /** The static download page `dist/index.html`, in French, built as a tree; it works without JavaScript. */
 export function renderIndex(manifest: Manifest, css: string): string {
   const themes = manifest.themes ?? [];
   const names = new Map(themes.map((t) => [t.id, t.title]));
   const withLogo = manifest.kits.find((k) => k.logo);
+  const style = `${fontFaces()}\n${css}\n${manifest.kits.map(kitColours).join('\n')}\n${themeCss(themes)}`;
+  const search = manifest.web?.files.some((f) => f.path === SEARCH_SCRIPT);
   const tree: Root = {
     type: 'root',
     children: [
@@ -187,8 +219,16 @@ export function renderIndex(manifest: Manifest, css: string): string {
         h('head', [
           h('meta', { charSet: 'utf-8' }),
           h('meta', { name: 'viewport', content: 'width=device-width, initial-scale=1' }),
+          h('meta', { httpEquiv: 'Content-Security-Policy', content: indexCsp(style) }),
           h('title', 'Kits ESS du RTES – télécharger les fiches et les livrets'),
-          h('style', `${fontFaces()}\n${css}\n${themeCss(themes)}`),
+          h('meta', { name: 'description', content: 'Fiches pratiques sur l’économie sociale et solidaire pour les élus et les candidats, par niveau de collectivité : à lire en ligne ou à télécharger en PDF.' }),
+          h('meta', { property: 'og:type', content: 'website' }),
+          h('meta', { property: 'og:title', content: 'Kits ESS pour les élus et les candidats' }),
+          h('meta', { property: 'og:description', content: 'Fiches pratiques sur l’économie sociale et solidaire, par niveau de collectivité : à lire en ligne ou à télécharger en PDF.' }),
+          h('meta', { property: 'og:locale', content: 'fr_FR' }),
+          h('link', { rel: 'icon', href: 'data:,' }),
+          h('style', style),
+          ...(search ? [h('script', { src: SEARCH_SCRIPT, defer: true })] : []),
         ]),
         h('body', [
           h('a.skip', { href: '#contenu' }, 'Aller au contenu'),
@@ -201,7 +241,7 @@ export function renderIndex(manifest: Manifest, css: string): string {
             h('p.lead', 'Fiches pratiques sur l’économie sociale et solidaire, par niveau de collectivité. Choisissez votre kit : chaque fiche se télécharge seule ou dans le livret du kit.'),
             chooser(manifest.kits),
           ]),
-          h('main', { id: 'contenu' }, [...(themes.length ? [filter(themes)] : []), ...manifest.kits.map((k) => kitSection(k, names))]),
+          h('main', { id: 'contenu' }, [...(search ? [searchBox()] : []), ...(themes.length ? [filter(themes)] : []), ...manifest.kits.map((k) => kitSection(k, names))]),
           h('footer.site', [
             manifest.zip ? h('p', h('a', { href: manifest.zip.path, download: '' }, `Tout télécharger (zip, ${manifest.zip.files} fichiers, ${size(manifest.zip.bytes)})`)) : null,
             h('p', `Page produite par ${manifest.generator}. Pictogrammes : Lucide (licence ISC).`),
@@ -223,11 +263,19 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   const all = kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
   const latest = kits.map((k) => k.edition.date).sort().pop() ?? '2026-01-01';
   const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest)) : undefined };
-  await mkdir(path.join(dir, 'fonts'), { recursive: true });
-  for (const f of PAGE_FONTS) {
-    await rm(path.join(dir, 'fonts', f.file), { force: true });
-    await copyFile(path.join(FONT_PACKAGES['source-sans-3']!, 'files', f.file), path.join(dir, 'fonts', f.file));
+  // The web edition's shared files (stylesheet, fonts, search script and index); those of the previous build that
+  // are no longer made are removed (only files the manifest says kitess wrote).
+  const old = await readManifest(dir);
+  const shared = final.kits.some((k) => k.web) ? await sharedWebFiles(dir, final, old?.web) : { files: [], kept: [], search: undefined };
+  const listed = [...shared.kept, ...shared.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256(f.bytes) }))];
+  const wanted = new Set(listed.map((f) => f.path));
+  for (const f of old?.web?.files ?? []) if (!wanted.has(f.path)) await rm(path.join(dir, f.path), { force: true });
+  // Each shared file may be a hard link to the previous output’s (see publish): replaced, never written through.
+  for (const f of shared.files) {
+    await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
+    await replaceFile(path.join(dir, f.path), f.bytes);
   }
-  await writeFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
+  if (listed.length > 0) final.web = { files: listed.sort((a, b) => a.path.localeCompare(b.path)), ...(shared.search ? { search: shared.search } : {}) };
+  await replaceFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;
 }

@@ -22,6 +22,8 @@ export interface PlanOptions {
   force?: boolean;
   print?: boolean;
   recto?: boolean;
+  /** Whether the build makes the web edition (false for the preview). */
+  web?: boolean;
 }
 
 /** What a build has to do. */
@@ -65,8 +67,11 @@ export async function planBuild(options: PlanOptions): Promise<BuildPlan> {
   const rawKeys = new Map(ids.map((id) => [id, rawKitKey(path.join(options.sheetsDir, id), settings)]));
   const unchanged = (id: string) => {
     const entry = previous?.kits.find((k) => k.id === id);
-    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx].filter((f) => f !== undefined);
-    return !!entry && entry.inputs === rawKeys.get(id) && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
+    const web = [...(entry?.fiches ?? []).map((f) => f.web), entry?.web?.page];
+    const outputs = [entry?.booklet, ...(entry?.fiches ?? []), entry?.print?.booklet, entry?.print?.pdfx, ...web].filter((f) => f !== undefined);
+    // A folder built without the web edition (the preview's) is not up to date for a build that makes it.
+    const webMade = options.web === false || (!!entry?.web && entry.fiches.every((f) => f.web));
+    return !!entry && entry.inputs === rawKeys.get(id) && webMade && outputs.every((f) => existsSync(path.join(options.outDir, f.path)));
   };
   // A changes page is worked out from the previous edition each time: every kit is read again.
   const changed = options.changelog ? ids : ids.filter((id) => !unchanged(id));

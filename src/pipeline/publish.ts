@@ -34,6 +34,15 @@ export interface ManifestZip {
   files: number;
 }
 
+/** What the manifest says of a file of the web edition (a page, its style, an image, the search index). */
+export interface ManifestWebFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+  /** Key of everything a page was made from: equal keys mean the page need not be made again. */
+  inputs?: string;
+}
+
 /** What the manifest says of one fiche. */
 export interface ManifestFiche extends ManifestFile {
   number: number;
@@ -45,6 +54,8 @@ export interface ManifestFiche extends ManifestFile {
   themes?: string[];
   /** One hash per section of the text, so that a later edition can name what changed. */
   sections?: { title: string; hash: string }[];
+  /** The fiche's web page (`<kit>/<slug>/index.html`). */
+  web?: ManifestWebFile;
 }
 
 /** What the manifest says of one kit. */
@@ -74,6 +85,8 @@ export interface ManifestKit {
   print?: { booklet: ManifestFile; pdfx: ManifestFile; recto: boolean; padding: number };
   /** Sources of the kit this build left out (drafts, fiches not yet out), for the build's summary. */
   leftOut?: import('../build-events.js').LeftOut[];
+  /** The kit's web page, and the files its pages use (colours, images). */
+  web?: { page: ManifestWebFile; files: ManifestWebFile[] };
 }
 
 /** `dist/manifest.json`: the contract later stages and external checks read. */
@@ -86,6 +99,8 @@ export interface Manifest {
   changelog?: string;
   /** The themes of the download page's filter. */
   themes?: { id: string; title: string; pictogram: string }[];
+  /** The files the web edition's pages share: stylesheet, fonts, search script and search index (Pagefind). */
+  web?: { files: ManifestWebFile[]; search?: string };
 }
 
 /** The sha256 of some bytes, in hex. */
@@ -150,7 +165,8 @@ export function assertSafeOutDir(outDir: string, sheetsDir: string): void {
 
 /** The files the manifest says a kit's build wrote, relative to the output folder. */
 function kitFiles(kit: ManifestKit): string[] {
-  return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path].filter((f): f is string => !!f);
+  const web = [...kit.fiches.map((f) => f.web?.path), kit.web?.page.path, ...(kit.web?.files.map((f) => f.path) ?? [])];
+  return [kit.booklet.path, ...kit.fiches.map((f) => f.path), kit.cover, kit.zip?.path, kit.print?.booklet.path, kit.print?.pdfx.path, ...web].filter((f): f is string => !!f);
 }
 
 /**
@@ -166,6 +182,16 @@ async function linkTree(from: string, to: string): Promise<void> {
     if (entry.isDirectory()) await linkTree(source, target);
     else if (entry.isFile()) await link(source, target).catch(() => cp(source, target));
   }
+}
+
+/**
+ * Writes a file of the staging folder, whose files may be hard links to the previous output's (see linkTree): the
+ * link is removed first, so that the previous output is never written through it. Every writer of the staging
+ * folder (publish, distribute, the web edition's shared files) goes through here.
+ */
+export async function replaceFile(file: string, bytes: Uint8Array | string): Promise<void> {
+  await rm(file, { force: true });
+  await writeFile(file, bytes);
 }
 
 /** Removes the folders under `dir` (not `dir` itself) that are left empty. */
@@ -211,12 +237,11 @@ export async function publish(
     for (const file of files) {
       const target = path.join(tmp, file.path);
       await mkdir(path.dirname(target), { recursive: true });
-      // The file may be a link to the previous output's: replaced, never written through.
-      await rm(target, { force: true });
-      await writeFile(target, file.bytes);
+      await replaceFile(target, file.bytes);
     }
     const final = await finish(tmp, manifest);
-    await writeFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
+    // manifest.json too is a link to the previous one until replaced.
+    await replaceFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
   } catch (error) {
     await rm(tmp, { recursive: true, force: true });
     throw error;

@@ -15,6 +15,7 @@ import { backCover, frontCover, type KitSummary } from '../design/cover.js';
 import { icon, partIcon } from '../design/icons.js';
 import { bookletParts, partOpener } from '../design/opener.js';
 import { COLUMN_WIDTH } from '../plugins/remark-charts.js';
+import { ficheWebUrl } from '../web/paths.js';
 
 /** The origin under which the printer serves a document and its files; nothing else is reachable. */
 export const DOC_ORIGIN = 'https://kitess.invalid';
@@ -134,13 +135,21 @@ function resolveRefs(kit: Kit, body: Root, mode: 'booklet' | 'single'): Root {
     // One text for the fiche alone and in the booklet, which are printed once: no page number, that would tie a
     // fiche's layout to the booklet's pagination (the link's /Contents gives the page in the booklet).
     node.children = [{ type: 'text', value: frenchTypography(`fiche ${number} « ${hyphenateFrench(target.meta.title)} »`) }];
-    node.properties.href = mode === 'booklet' ? `#fiche-${number}` : ficheUrl(kit, target);
+    node.properties.href = mode === 'booklet' ? `#fiche-${number}` : fichePdfUrl(kit, target);
   });
   return tree;
 }
 
-/** The address of a fiche's latest online version, from the kit's base URL. */
+/** The address of a fiche's latest online version: its web page, which links its latest PDF (see src/web/paths.ts). */
 export function ficheUrl(kit: Kit, fiche: Fiche): string {
+  return ficheWebUrl(kit, fiche);
+}
+
+/**
+ * The address of a fiche's PDF online, which a cross-reference of a single fiche links to (a reader of PDFs stays
+ * among PDFs); in the booklet, assemble turns these links into links to the fiche's first page.
+ */
+export function fichePdfUrl(kit: Kit, fiche: Fiche): string {
   return new URL(fichePdfName(fiche), kit.config.baseUrl).href;
 }
 
@@ -203,7 +212,8 @@ ${marginBox(kit, 'bottom-right', '"Page " counter(page) "\\a0/\\a0" counter(page
   return { ...shell(kit, info.title, pageCss, 'doc-fiche', [ficheArticle(kit, fiche, 'single')]), ...info };
 }
 
-function paragraphs(text: string): Element[] {
+/** A text of kit.yml (the édito) as paragraphs, one per blank-line-separated block, with French typography. */
+export function paragraphs(text: string): Element[] {
   return text
     .split(/\n\s*\n/)
     .map((p) => p.trim())
@@ -279,7 +289,7 @@ function renderFicheInfo(kit: Kit, fiche: Fiche): Pick<RenderedDoc, 'title' | 's
  * assemble); links to fiches name the fiches' PDFs, which assemble turns into links to their first page.
  */
 export function renderFrame(kit: Kit, starts: StartPages, extras: BookletExtras = {}): RenderedDoc {
-  const href = (f: Fiche) => ficheUrl(kit, f);
+  const href = (f: Fiche) => fichePdfUrl(kit, f);
   const content: ElementContent[] = [
     frontCover(kit),
     h('section.edito', [h('h2', 'Édito'), ...paragraphs(kit.config.edito)]),

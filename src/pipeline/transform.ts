@@ -4,6 +4,7 @@ import type { Diagnostic } from '../errors.js';
 import type { Fiche, FicheRef, Kit, KitSource } from '../model.js';
 import { frenchDate } from '../text/format.js';
 import { fileDiagnostics, type ParsedFiche, type Processor } from './parse.js';
+import { checkWebAddresses } from '../web/paths.js';
 
 /** Runs the Markdown transforms of one fiche and returns its HTML tree and references. */
 export async function transformFiche(processor: Processor, parsed: ParsedFiche): Promise<{ fiche: Fiche; diagnostics: Diagnostic[] }> {
@@ -73,6 +74,7 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
     }
   }
   diagnostics.push(...checkContentsOrder(config, fiches));
+  diagnostics.push(...checkWebAddresses(source.id, fiches));
   const editionYear = Number(config.edition.date.slice(0, 4));
   for (const fiche of fiches) {
     for (const figure of fiche.keyFigures) {

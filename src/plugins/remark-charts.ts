@@ -115,6 +115,8 @@ export default function remarkCharts() {
       if (chart) {
         drawing = await drawChart(chart.data, COLUMN_WIDTH);
         drawing.properties = { ...drawing.properties, role: 'img', ariaLabel: chartAlt(chart.data) };
+        // The series stays with the drawing, so that the web edition can draw it again at a phone's width.
+        drawing.data = { ...drawing.data, chart: chart.data } as Element['data'];
       }
       const caption: RootContent[] = [
         element('span', 'chart-kicker', [{ type: 'text', value: 'Graphique' }]),
@@ -133,4 +135,11 @@ export default function remarkCharts() {
       parent.children[index] = figure as never;
     }
   };
+}
+
+declare module 'hast' {
+  interface ElementData {
+    /** The series a chart was drawn from (see src/web/body.ts). */
+    chart?: ChartData;
+  }
 }

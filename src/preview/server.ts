@@ -167,6 +167,8 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
           kits: options.kits,
           drafts: options.drafts,
           first: [...changed, ...viewedSources()],
+          // The preview shows the PDFs only: the web edition is not made for it.
+          web: false,
           onEvent: (e) => {
             progress.listener(e);
             onBuildEvent(e);

@@ -20,3 +20,14 @@ export function editionLabel(edition: { number: number; date: string }): string 
 export function cssString(text: string): string {
   return `"${[...text].map((c) => (/["\\\n\r]/.test(c) || c.charCodeAt(0) < 0x20 ? `\\${c.charCodeAt(0).toString(16)} ` : c)).join('')}"`;
 }
+
+/** A file's size as the pages show it: `312\u00A0Ko`, `1,4\u00A0Mo`. */
+export function fileSize(bytes: number): string {
+  if (bytes < 1024 * 1024) return `${Math.max(1, Math.round(bytes / 1024))}\u00A0Ko`;
+  return `${(bytes / 1024 / 1024).toLocaleString('fr-FR', { maximumFractionDigits: 1 })}\u00A0Mo`;
+}
+
+/** A number of pages: `1\u00A0page`, `2\u00A0pages`. */
+export function pageCount(n: number): string {
+  return `${n}\u00A0page${n > 1 ? 's' : ''}`;
+}

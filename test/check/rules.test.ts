@@ -62,6 +62,13 @@ const CASES: Case[] = [
   { rule: 'nom-de-fichier', severity: 'erreur', at: [['essai/2-Commande_publique.md', 1, 1]], says: /^nom de fichier « 2-Commande_publique\.md » inattendu : « NN-nom-court\.md » est attendu/ },
   { rule: 'numero-fichier', severity: 'erreur', at: [['essai/02-autre.md', 2, 9]], says: /^numéro 3 différent de celui du nom de fichier : 2 est attendu$/ },
   { rule: 'numero-en-double', severity: 'erreur', at: [['essai/01-essai.md', 2, 9]], says: /^numéro 1 déjà pris par .*01-autre\.md : un numéro unique est attendu$/ },
+  {
+    // Issue 18: a fiche's web page is named after its file without the number; two such names would share it.
+    rule: 'adresse-en-double',
+    severity: 'erreur',
+    at: [['essai/02-scic.md', 1, 1]],
+    says: /^nom de fichier « 02-scic\.md » : sans son numéro, il donne l'adresse web « essai\/scic\/ », déjà celle de .*01-scic\.md ; un nom différent de celui des autres fiches du kit est attendu \(ex\. « 02-scic-2\.md »\)$/,
+  },
   { rule: 'partie-inconnue', severity: 'erreur', at: [['essai/01-essai.md', 4, 9]], says: /^partie « leviers » absente de kit\.yml : « cles » attendue$/ },
   { rule: 'renvoi-inconnu', severity: 'erreur', at: [['essai/02-autre.md', 14, 25]], says: /^renvoi vers la fiche 9, qui n'existe pas dans le kit « essai » : un numéro parmi 1, 2 est attendu$/ },
   { rule: 'renvoi-illisible', severity: 'erreur', at: [['essai/01-essai.md', 14, 9]], says: /^renvoi « :fiche\[douze\] » illisible : un numéro de fiche est attendu/ },

@@ -118,10 +118,11 @@ describe('distribution', () => {
     expect(manifest.zip!.files).toBe(kit.fiches.length + 1);
   });
 
-  it('prints on each fiche a QR code and the short link to its latest online version', async () => {
+  it('prints on each fiche a QR code and the short link to its web page, which links its latest PDF (issue 18)', async () => {
     const file = path.join(dist, 'demo/fiches/02-commande-publique.pdf');
-    expect(await pdfLinks(file)).toContain('https://kits.example.org/demo/02-commande-publique.pdf');
-    expect(pdfText(file, 1)).toContain('kits.example.org/demo/02-commande-publique.pdf');
+    expect(await pdfLinks(file)).toContain('https://kits.example.org/demo/commande-publique/');
+    expect(pdfText(file, 1)).toContain('kits.example.org/demo/commande-publique/');
+    expect(readFileSync(path.join(dist, 'demo/commande-publique/index.html'), 'utf8')).toContain('href="../fiches/02-commande-publique.pdf"');
     const images = execFileSync('pdfimages', ['-list', file], { encoding: 'utf8' });
     const { doc } = await import('../helpers/pdf.js').then((m) => m.loadPdfFile(file));
     expect(doc.getPageCount()).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import type { Element } from 'hast';
@@ -179,5 +180,32 @@ describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
     const words = kit().config.edito.split(/\s+/).filter(Boolean).length;
     expect(words).toBeGreaterThanOrEqual(150);
     expect(words).toBeLessThanOrEqual(260);
+  });
+});
+
+describe('the web edition of the three kits (issue 18)', () => {
+  it('shows every page without horizontal scroll at 375 and 1280 px, and axe-core finds nothing on any', async () => {
+    const pages = ['index.html', ...manifest.kits.flatMap((k) => [k.web!.page.path, ...k.fiches.map((f) => f.web!.path)])];
+    expect(pages.length).toBe(1 + manifest.kits.length + manifest.kits.reduce((n, k) => n + k.fiches.length, 0));
+    const axe = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+    const tab = await browser.browser.newPage();
+    try {
+      for (const width of [375, 1280]) {
+        await tab.setViewport({ width, height: 800 });
+        for (const page of pages) {
+          await tab.goto(`file://${path.join(dist, page)}`, { waitUntil: 'load' });
+          expect(await tab.evaluate(() => document.documentElement.scrollWidth), `${page} à ${width} px`).toBeLessThanOrEqual(width);
+          // axe-core is evaluated through the DevTools protocol, which the pages' Content-Security-Policy does not govern.
+          await tab.evaluate(axe);
+          const violations = await tab.evaluate(async () => {
+            const r = await (window as unknown as { axe: { run: (o: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe.run({ resultTypes: ['violations'] });
+            return r.violations.map((v) => `${v.id} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+          });
+          expect(violations, `${page} à ${width} px`).toEqual([]);
+        }
+      }
+    } finally {
+      await tab.close();
+    }
   });
 });
