@@ -1,12 +1,16 @@
 /** Severity of a diagnostic: an error stops the build, a warning does not (unless --strict). */
 export type Severity = 'erreur' | 'avertissement';
 
-/** A positioned message about a source file, in French, like a compiler's. */
-export interface Diagnostic {
-  /** Path of the file, relative to the working directory when possible. */
-  file: string;
+/** A line and column in a source file. */
+export interface Place {
   line: number;
   column: number;
+}
+
+/** A positioned message about a source file, in French, like a compiler's. */
+export interface Diagnostic extends Place {
+  /** Path of the file, relative to the working directory when possible. */
+  file: string;
   severity: Severity;
   /** What was found and what was expected, in French. */
   message: string;

@@ -1,6 +1,7 @@
 import type { Root as HastRoot } from 'hast';
 import type { FicheMeta, KitConfig } from './config/schema.js';
 import type { Competences } from './design/competences.js';
+import type { Place } from './errors.js';
 
 /** A source file as read from disk. */
 export interface SourceFile {
@@ -18,11 +19,8 @@ export interface KitSource {
   sheets: SourceFile[];
 }
 
-/** A line and column in a source file. */
-export interface Place {
-  line: number;
-  column: number;
-}
+/** A line and column in a source file (defined beside the diagnostics, so that design modules need not import this one). */
+export type { Place };
 
 /** A `:fiche[N]` cross-reference found in a fiche. */
 export interface FicheRef extends Place {

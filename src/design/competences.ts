@@ -3,8 +3,7 @@ import type { Element, ElementContent } from 'hast';
 import { h, s } from 'hastscript';
 import { z } from 'zod';
 import { positionOf, validateYamlFile } from '../config/validate-yaml.js';
-import type { Diagnostic } from '../errors.js';
-import type { Place } from '../model.js';
+import type { Diagnostic, Place } from '../errors.js';
 import { frenchTypography } from '../text/typography.js';
 import { block, drawBlock, figureSvg, mix, r, svgText, type TextBlock } from './svg.js';
 
