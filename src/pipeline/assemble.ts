@@ -39,14 +39,7 @@ export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
 /** Sets the document information (title, author, subject, keywords, language, fixed dates) and saves. */
 export async function finishPdf(doc: PDFDocument, meta: PdfMeta): Promise<Uint8Array> {
   const ids = stabiliseStructureIds(doc);
-  doc.setTitle(meta.title, { showInWindowTitleBar: true });
-  doc.setAuthor(meta.author);
-  doc.setSubject(meta.subject);
-  doc.setKeywords(meta.keywords);
-  doc.setCreator('kitess');
-  doc.setProducer(meta.producer);
-  doc.setCreationDate(meta.date);
-  doc.setModificationDate(meta.date);
+  setInfo(doc, meta);
   doc.setLanguage('fr-FR');
   // Fast path: patch Chromium's bytes in place and append the new objects as an incremental update.
   // Chromium's own structure ids and dates stay in the first revision: they are overwritten there, at equal length.

@@ -179,8 +179,12 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(await audit(viewer)).toEqual([]);
       await builtSince(seen);
       const again = events.length;
+      // The home page reloads when a build ends well; the pages are closed once it has (closing a tab in the
+      // middle of its reload can stall Chromium's close for good).
+      const reloaded = within(60_000, 'rechargement de l’accueil', home.waitForNavigation({ timeout: 0 }));
       edit(ficheSource(), ':::encart', ':::a-retenir');
       await builtSince(again);
+      await reloaded;
     } finally {
       await within(30_000, 'fermeture des pages', Promise.all([home.close(), viewer.close()]));
     }
