@@ -168,10 +168,16 @@ describe('preview page in Chromium (issue 15)', () => {
         }),
       );
     };
+    // The home page reloads after every build: it is audited and closed before the edits below, since closing a
+    // page while it navigates can hang Chromium's close.
     const home = await open('/');
-    const viewer = await openViewer(ficheFile);
     try {
       expect(await audit(home)).toEqual([]);
+    } finally {
+      await within(30_000, 'fermeture de l’accueil', home.close());
+    }
+    const viewer = await openViewer(ficheFile);
+    try {
       expect(await audit(viewer)).toEqual([]);
       const seen = events.length;
       edit(ficheSource(), ':::a-retenir', ':::encart');
@@ -179,14 +185,15 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(await audit(viewer)).toEqual([]);
       await builtSince(seen);
       const again = events.length;
-      // The home page reloads when a build ends well; the pages are closed once it has (closing a tab in the
-      // middle of its reload can stall Chromium's close for good).
-      const reloaded = within(60_000, 'rechargement de l’accueil', home.waitForNavigation({ timeout: 0 }));
       edit(ficheSource(), ':::encart', ':::a-retenir');
       await builtSince(again);
-      await reloaded;
+      // Settled (reloaded if its PDF changed) before it is closed.
+      await viewer.waitForFunction(
+        () => document.body.dataset.rendu === 'oui' && document.getElementById('erreurs')!.hidden && document.getElementById('etat')!.textContent === 'À jour',
+        { timeout: 60_000 },
+      );
     } finally {
-      await within(30_000, 'fermeture des pages', Promise.all([home.close(), viewer.close()]));
+      await within(30_000, 'fermeture de l’aperçu', viewer.close());
     }
   });
 
