@@ -47,6 +47,16 @@ export function themeKey(): string {
   return theme;
 }
 
+/**
+ * What of a kit's competences diagram is printed: not the path of its file, which is relative to the folder kitess
+ * runs from (a key that held it would print everything again when kitess is run from elsewhere).
+ */
+function drawn(kit: Kit): unknown {
+  if (!kit.competences) return null;
+  const { file: _file, ...rest } = kit.competences;
+  return rest;
+}
+
 /** Build settings that change what is printed. */
 export interface OutputSettings {
   asOf: string;
@@ -102,7 +112,7 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
     images: fiche.images.map((img) => [img.src, sha256(readFileSync(img.absPath))]),
     refs,
     // A fiche that places the competences diagram prints it.
-    competences: fiche.diagrams.length > 0 ? (kit.competences ?? null) : null,
+    competences: fiche.diagrams.length > 0 ? drawn(kit) : null,
   });
 }
 
@@ -111,7 +121,7 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
  * changelog page, and the collection its back cover presents.
  */
 export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings, collection: unknown[] = []): string {
-  return hash({ theme: themeKey(), config: kit.config, competences: kit.competences ?? null, fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
+  return hash({ theme: themeKey(), config: kit.config, competences: drawn(kit), fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
 }
 
 /**
@@ -123,7 +133,7 @@ export function frameKey(kit: Kit, lengths: Map<number, number>, extras: { chang
   return hash({
     theme: themeKey(),
     config: kit.config,
-    competences: kit.competences ?? null,
+    competences: drawn(kit),
     fiches: kit.fiches.map((f) => [f.number, f.meta.title, f.meta.summary, f.meta.part, lengths.get(f.number)]),
     changes: extras.changes ?? null,
     collection: extras.collection ?? [],
