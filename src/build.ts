@@ -21,6 +21,7 @@ import type { BrowserHandle } from './browser.js';
 import type { BuildListener, LeftOut } from './build-events.js';
 import { AbortedError, SourceError, throwIfAborted, type Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
+import type { AccessPool } from './pipeline/access-pool.js';
 import type { Assembled, Piece } from './pipeline/assemble.js';
 import type { Product } from './pipeline/outputs.js';
 import type { FrameLayout } from './pipeline/pagination.js';
@@ -97,9 +98,11 @@ export interface BuildOptions {
   web?: boolean;
 }
 
-/** Things a caller may inject: a browser already running (tests share one). */
+/** Things a caller may inject: a browser already running (tests share one), the accessibility pass's threads. */
 export interface BuildDeps {
   browser?: BrowserHandle;
+  /** Threads of the accessibility pass kept by a caller that builds again and again (the preview); closed by it. */
+  access?: AccessPool;
 }
 
 /** What a build produced. */
@@ -167,7 +170,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
   // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
-  const pool = new AccessPool(1);
+  const pool = deps.access ?? new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
     // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
@@ -320,7 +323,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     if (signal?.aborted) throw new AbortedError();
     throw error;
   } finally {
-    await pool.close();
+    if (!deps.access) await pool.close();
     await printer?.close();
     await browser.close();
   }

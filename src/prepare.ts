@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
@@ -40,6 +42,19 @@ async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[])
   return collection;
 }
 
+/**
+ * The fiches this process has read and transformed, by source path: a process that builds again and again (the
+ * preview) does not transform again the fiches whose inputs did not change — the fiche's text and paths, the
+ * working folder (messages name files relative to it), and the names of the kit folder's files (a fiche's images
+ * are checked for existence). One entry per source, so the map does not grow with the number of builds.
+ */
+const transformed = new Map<string, { key: string; fiche: Fiche; diagnostics: Diagnostic[] }>();
+
+/** The names of every file of a kit's folder, sub-folders included. */
+function listing(dir: string): string {
+  return readdirSync(dir, { recursive: true }).map(String).sort().join('\0');
+}
+
 /** Load → parse → transform for the given kits: everything the build checks before printing. */
 export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings): Promise<Prepared> {
   const processor = createProcessor();
@@ -53,7 +68,15 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
       diagnostics.push(...configDiagnostics);
       const fiches: Fiche[] = [];
       const unreadable: UnreadableFiche[] = [];
+      const files = listing(loaded.source.dir);
       for (const sheet of loaded.source.sheets) {
+        const key = createHash('sha256').update([sheet.absPath, sheet.path, process.cwd(), files, sheet.text].join('\0')).digest('hex');
+        const known = transformed.get(sheet.absPath);
+        if (known?.key === key) {
+          diagnostics.push(...known.diagnostics);
+          fiches.push(known.fiche);
+          continue;
+        }
         const parsed = parseFiche(processor, sheet);
         diagnostics.push(...parsed.diagnostics);
         if (!parsed.fiche) {
@@ -65,9 +88,10 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
           unreadable.push({ number: Number(path.basename(sheet.absPath).slice(0, 2)), path: sheet.path, refs: parsed.body?.file.data.ficheRefs ?? [] });
           continue;
         }
-        const transformed = await transformFiche(processor, parsed.fiche);
-        diagnostics.push(...transformed.diagnostics);
-        fiches.push(transformed.fiche);
+        const made = await transformFiche(processor, parsed.fiche);
+        diagnostics.push(...made.diagnostics);
+        fiches.push(made.fiche);
+        transformed.set(sheet.absPath, { key, fiche: made.fiche, diagnostics: [...parsed.diagnostics, ...made.diagnostics] });
       }
       const { competences, diagnostics: competencesDiagnostics } = readCompetences(loaded.source.dir);
       diagnostics.push(...competencesDiagnostics);

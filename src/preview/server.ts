@@ -10,6 +10,7 @@ import { build } from '../build.js';
 import { createProgress, plural, seconds, type OutStream } from '../cli/progress.js';
 import { countLine, errorsFirst } from '../cli/summary.js';
 import { SourceError, type Diagnostic } from '../errors.js';
+import { AccessPool } from '../pipeline/access-pool.js';
 import { readManifest, type Manifest } from '../pipeline/publish.js';
 import { formatDiagnostic } from '../report.js';
 import { indexPage, viewerPage } from './pages.js';
@@ -108,6 +109,9 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let waiters: (() => void)[] = [];
   let lastWarnings = '';
   let handle: BrowserHandle | undefined;
+  // The accessibility pass's thread, started once for every build of the session: a new one would cost each save
+  // ~0.3 s (a thread loading its modules).
+  const access = new AccessPool(1);
 
   const send = (event: string, data: unknown) => {
     const text = `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -175,7 +179,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
           },
           log: progress.log,
         },
-        { browser: handle },
+        { browser: handle, access },
       );
       progress.stop();
       ok = true;
@@ -324,6 +328,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       while (running) await running;
+      await access.close();
       if (!deps.browser) await handle?.close();
     },
   };

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { prepareKits } from '../../src/prepare.js';
@@ -16,5 +17,32 @@ describe('a fiche whose frontmatter is wrong (issue 6)', () => {
       ['02-commande-publique.md', 22, 'renvoi-inconnu'],
     ]);
     expect(diagnostics[2]!.message).toContain('un numéro parmi 1, 2, 3 est attendu');
+  });
+});
+
+describe('preparing the same kit again in one process (the preview, issue 16)', () => {
+  it('takes the unchanged fiches as they were made, and makes again an edited fiche or one whose image went', async () => {
+    const sheets = copySheets('pipeline');
+    const first = await prepareKits(sheets, ['demo']);
+    expect(first.diagnostics).toEqual([]);
+    const again = await prepareKits(sheets, ['demo']);
+    // The same objects: not read nor transformed again.
+    expect(again.kits[0]!.fiches).toEqual(first.kits[0]!.fiches);
+    for (const [i, fiche] of again.kits[0]!.fiches.entries()) expect(fiche).toBe(first.kits[0]!.fiches[i]);
+
+    edit(path.join(sheets, 'demo/03-contractualisation.md'), ':::contacts', ':::a-savoir');
+    const edited = await prepareKits(sheets, ['demo']);
+    expect(edited.kits[0]!.fiches[0]).toBe(first.kits[0]!.fiches[0]);
+    expect(edited.kits[0]!.fiches[2]).not.toBe(first.kits[0]!.fiches[2]);
+    expect(edited.diagnostics.map((d) => [path.basename(d.file), d.rule])).toEqual([['03-contractualisation.md', 'encadre-inconnu']]);
+    // Its message is given at every build until the fiche is fixed, not only the first time.
+    expect((await prepareKits(sheets, ['demo'])).diagnostics.map((d) => d.rule)).toEqual(['encadre-inconnu']);
+
+    rmSync(path.join(sheets, 'demo/schema.svg'));
+    const missing = await prepareKits(sheets, ['demo']);
+    expect(missing.diagnostics.map((d) => [path.basename(d.file), d.rule])).toEqual([
+      ['02-commande-publique.md', 'image-introuvable'],
+      ['03-contractualisation.md', 'encadre-inconnu'],
+    ]);
   });
 });
