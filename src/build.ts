@@ -94,6 +94,11 @@ export interface BuildOptions {
   onEvent?: BuildListener;
   /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
   first?: string[];
+  /**
+   * Called with the path of each of those fiches once its PDF is announced; the build waits for it before going on
+   * (the preview lets the pages showing the fiche load it before the booklet's assembly takes the processor).
+   */
+  offered?: (path: string) => Promise<void>;
   /** Also make the web edition (a page per fiche and per kit, search); true by default, false for the preview. */
   web?: boolean;
 }
@@ -103,6 +108,8 @@ export interface BuildDeps {
   browser?: BrowserHandle;
   /** Threads of the accessibility pass kept by a caller that builds again and again (the preview); closed by it. */
   access?: AccessPool;
+  /** Tabs kept by a caller that builds again and again (the preview), with its browser; closed by it. */
+  printer?: Printer;
 }
 
 /** What a build produced. */
@@ -164,7 +171,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
-  let printer: Printer | undefined;
+  let printer: Printer | undefined = deps.printer;
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
@@ -242,6 +249,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       warnIfNotAccessible(fichePath(kit, fiche), made);
       emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: made.pages, bytes: made.bytes });
       singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
+      if (first.has(fiche.source.absPath)) await options.offered?.(fichePath(kit, fiche));
     });
     // A fiche over its page budget stops the build before the booklets are made: nothing is written.
     const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, singles[i]!.pages) ?? []);
@@ -324,7 +332,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     throw error;
   } finally {
     if (!deps.access) await pool.close();
-    await printer?.close();
+    if (!deps.printer) await printer?.close();
     await browser.close();
   }
   throwIfAborted(signal);

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import http from 'node:http';
+import os from 'node:os';
 import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { createProgress, plural, seconds, type OutStream } from '../cli/progress
 import { countLine, errorsFirst } from '../cli/summary.js';
 import { SourceError, type Diagnostic } from '../errors.js';
 import { AccessPool } from '../pipeline/access-pool.js';
+import { Printer } from '../pipeline/print.js';
 import { readManifest, type Manifest } from '../pipeline/publish.js';
 import { formatDiagnostic } from '../report.js';
 import { indexPage, viewerPage } from './pages.js';
@@ -112,12 +114,38 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   // The accessibility pass's thread, started once for every build of the session: a new one would cost each save
   // ~0.3 s (a thread loading its modules).
   const access = new AccessPool(1);
+  // The printer's tabs, likewise kept from one build to the next: each keeps its stylesheets and fonts loaded.
+  let printer: Printer | undefined;
 
   const send = (event: string, data: unknown) => {
     const text = `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
     for (const client of clients.keys()) client.write(text);
   };
   const publishState = () => send('etat', state);
+
+  /** Pages that reload to show a new version of a PDF: each waits until that many of them have fetched it. */
+  let loading: { file: string; version: number; left: number; done: () => void }[] = [];
+  /**
+   * Resolves once every page showing `file` has fetched its new version (at most 0.5 s): the build waits for it
+   * before assembling the booklet, whose work on this thread would otherwise delay serving the reloading page.
+   */
+  const offered = (file: string) => {
+    const left = [...clients.values()].filter((f) => f === file).length;
+    if (left === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => finish(), 500);
+      const entry = { file, version: versions.get(file) ?? 0, left, done: () => finish() };
+      const finish = () => {
+        clearTimeout(timer);
+        loading = loading.filter((l) => l !== entry);
+        resolve();
+      };
+      loading.push(entry);
+    });
+  };
+  const fetched = (file: string, version: number) => {
+    for (const l of [...loading]) if (l.file === file && version >= l.version && --l.left <= 0) l.done();
+  };
 
   const onBuildEvent = (e: BuildEvent) => {
     switch (e.type) {
@@ -171,6 +199,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
           kits: options.kits,
           drafts: options.drafts,
           first: [...changed, ...viewedSources()],
+          offered,
           // The preview shows the PDFs only: the web edition is not made for it.
           web: false,
           onEvent: (e) => {
@@ -179,7 +208,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
           },
           log: progress.log,
         },
-        { browser: handle, access },
+        { browser: handle, access, printer },
       );
       progress.stop();
       ok = true;
@@ -230,7 +259,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
     });
   };
 
-  const serveFile = async (res: http.ServerResponse, file: string, body?: Uint8Array) => {
+  const serveFile = async (res: http.ServerResponse, file: string, body?: Uint8Array, cache = 'no-store') => {
     let bytes = body;
     // The output folder is swapped in one rename when a build publishes: try again for a moment.
     for (let attempt = 0; !bytes; attempt++) {
@@ -241,7 +270,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
         await new Promise((r) => setTimeout(r, 100));
       }
     }
-    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': CONTENT_TYPES[path.extname(file)] ?? 'application/octet-stream', 'cache-control': cache });
     res.end(bytes);
   };
 
@@ -280,7 +309,10 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       if (relative.startsWith('fichiers/')) {
         const file = relative.slice('fichiers/'.length);
         const target = inside(options.outDir, file);
-        if (target) return await serveFile(res, target, fresh.get(file));
+        if (target) {
+          await serveFile(res, target, fresh.get(file));
+          return fetched(file, Number(url.searchParams.get('v')));
+        }
       }
       if (relative.startsWith('client/')) {
         const target = inside(CLIENT_DIR, relative.slice('client/'.length));
@@ -288,7 +320,9 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       }
       if (relative.startsWith('pdfjs/') && PDFJS_SERVED.some((dir) => relative.slice('pdfjs/'.length).startsWith(dir))) {
         const target = inside(PDFJS_DIR, relative.slice('pdfjs/'.length));
-        if (target) return await serveFile(res, target);
+        // pdf.js does not change while kitess runs: kept by the browser, it is neither fetched nor compiled again
+        // when a page reloads after a save.
+        if (target) return await serveFile(res, target, undefined, 'max-age=86400');
       }
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('Page introuvable.');
@@ -306,6 +340,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let watch: SourceWatch | undefined;
   const ready = (async () => {
     handle = deps.browser ?? (await launchBrowser(choice!));
+    printer = new Printer(handle.browser, Math.max(2, os.availableParallelism()));
     watch = await watchSources([options.sheetsDir, TEMPLATES_DIR], (files) => {
       notify({ type: 'change', files, at: performance.now() });
       say(`Modifié : ${files.map((f) => path.relative(process.cwd(), f)).join(', ')}`);
@@ -329,6 +364,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       await new Promise<void>((resolve) => server.close(() => resolve()));
       while (running) await running;
       await access.close();
+      await printer?.close();
       if (!deps.browser) await handle?.close();
     },
   };

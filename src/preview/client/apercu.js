@@ -7,7 +7,6 @@ const statusLine = document.getElementById('etat');
 const overlay = document.getElementById('erreurs');
 const file = body.dataset.fichier ?? '';
 const isViewer = body.dataset.page === 'apercu';
-let drawn = false;
 
 const plural = (n, word) => `${n} ${word}${n >= 2 ? 's' : ''}`;
 const el = (tag, className, text) => {
@@ -64,6 +63,7 @@ async function drawPdf() {
   } catch {
     container.replaceChildren(el('p', 'vide', 'Ce PDF n’est pas encore construit : la page se rechargera dès qu’il le sera.'));
     body.dataset.rendu = 'absent';
+    if (builtSinceLoad) location.reload();
     return;
   }
   const count = pdf.numPages;
@@ -104,7 +104,6 @@ async function drawPdf() {
   await draw(target);
   body.dataset.rendu = 'oui';
   body.dataset.pages = String(count);
-  drawn = true;
 
   // The page being read is the last one whose top has passed the first third of the window.
   let pending = false;
@@ -130,12 +129,16 @@ events.addEventListener('pdf', (e) => {
   const pdf = JSON.parse(e.data);
   if (isViewer && pdf.path === file && String(pdf.version) !== version) location.reload();
 });
-// A build ended: the home page lists the new state; a viewer reloads if its PDF changed or was still missing.
+// A build ended: the home page lists the new state; a viewer reloads if its PDF changed or was missing. A viewer
+// still drawing the version it was given is not reloaded: that would start its loading again for nothing (it has
+// just reloaded for this build's new PDF); if that PDF turns out to be missing, drawPdf reloads then.
+let builtSinceLoad = false;
 events.addEventListener('fin', (e) => {
   const end = JSON.parse(e.data);
   if (!end.ok) return;
+  builtSinceLoad = true;
   const latest = end.versions[file];
-  if (!isViewer || !drawn || (latest !== undefined && String(latest) !== version)) location.reload();
+  if (!isViewer || body.dataset.rendu === 'absent' || (latest !== undefined && String(latest) !== version)) location.reload();
 });
 
 if (isViewer) drawPdf();
