@@ -1,8 +1,9 @@
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { pdfName } from './objects.js';
 
-const K = PDFName.of('K');
-const S = PDFName.of('S');
-const TYPE = PDFName.of('Type');
+const K = pdfName('K');
+const S = pdfName('S');
+const TYPE = pdfName('Type');
 
 /** Whether a dictionary is a structure element (not a marked-content or object reference). */
 function isElement(dict: PDFDict): boolean {
@@ -29,7 +30,7 @@ function elementsInTreeOrder(doc: PDFDocument): PDFRef[] {
     }
     walk(dict.get(K));
   };
-  const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'));
+  const root = doc.catalog.lookup(pdfName('StructTreeRoot'));
   if (root instanceof PDFDict) walk(root.get(K));
   return order;
 }
@@ -61,9 +62,9 @@ function sortNameTree(doc: PDFDocument, held: PDFObject | undefined, touch: (ref
   const node = held instanceof PDFRef ? doc.context.lookup(held) : held;
   if (!(node instanceof PDFDict)) return;
   const at = held instanceof PDFRef ? held : holder;
-  const kids = node.lookup(PDFName.of('Kids'));
+  const kids = node.lookup(pdfName('Kids'));
   if (kids instanceof PDFArray) for (let i = 0; i < kids.size(); i++) sortNameTree(doc, kids.get(i), touch, at);
-  const names = node.lookup(PDFName.of('Names'));
+  const names = node.lookup(pdfName('Names'));
   if (!(names instanceof PDFArray) || names.size() < 2) return;
   const pairs: [string, PDFObject, PDFObject][] = [];
   for (let i = 0; i + 1 < names.size(); i += 2) {
@@ -75,7 +76,7 @@ function sortNameTree(doc: PDFDocument, held: PDFObject | undefined, touch: (ref
     names.set(2 * i, key);
     names.set(2 * i + 1, value);
   });
-  if (node.has(PDFName.of('Limits'))) node.set(PDFName.of('Limits'), doc.context.obj([pairs[0]![1], pairs[pairs.length - 1]![1]]));
+  if (node.has(pdfName('Limits'))) node.set(pdfName('Limits'), doc.context.obj([pairs[0]![1], pairs[pairs.length - 1]![1]]));
   touch(at);
 }
 
@@ -87,9 +88,9 @@ function sortNameTree(doc: PDFDocument, held: PDFObject | undefined, touch: (ref
  */
 export function canonicalStructureNumbers(doc: PDFDocument, touch: (ref: PDFRef) => void): void {
   const ctx = doc.context;
-  const rootRef = doc.catalog.get(PDFName.of('StructTreeRoot'));
-  const root = doc.catalog.lookup(PDFName.of('StructTreeRoot'));
-  if (root instanceof PDFDict && rootRef instanceof PDFRef) sortNameTree(doc, root.get(PDFName.of('IDTree')), touch, rootRef);
+  const rootRef = doc.catalog.get(pdfName('StructTreeRoot'));
+  const root = doc.catalog.lookup(pdfName('StructTreeRoot'));
+  if (root instanceof PDFDict && rootRef instanceof PDFRef) sortNameTree(doc, root.get(pdfName('IDTree')), touch, rootRef);
   const order = elementsInTreeOrder(doc);
   const numbers = order.map((r) => r.objectNumber).sort((a, b) => a - b);
   const map = new Map<number, PDFRef>();

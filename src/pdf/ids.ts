@@ -1,5 +1,6 @@
 /** Structure element ids (Chromium's `node…`) renumbered in tree order, so that the same document gives the same bytes. */
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { pdfName } from './objects.js';
 
 const NODE_ID = /^node\d+$/;
 
@@ -33,14 +34,14 @@ function idsInTreeOrder(doc: PDFDocument): string[] {
       return;
     }
     if (!(obj instanceof PDFDict)) return;
-    const id = obj.lookup(PDFName.of('ID'));
+    const id = obj.lookup(pdfName('ID'));
     if (id instanceof PDFString || id instanceof PDFHexString) {
       const value = id.decodeText();
       if (NODE_ID.test(value)) order.push(value);
     }
-    walk(obj.get(PDFName.of('K')));
+    walk(obj.get(pdfName('K')));
   };
-  walk(doc.catalog.get(PDFName.of('StructTreeRoot')));
+  walk(doc.catalog.get(pdfName('StructTreeRoot')));
   return order;
 }
 
@@ -59,8 +60,9 @@ export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, s
   const inTree = idsInTreeOrder(doc).filter((id) => ids.has(id));
   const rest = [...ids].filter((id) => !inTree.includes(id)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   const rename = new Map([...new Set([...inTree, ...rest])].map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));
+  // Only the objects found holding an id are walked again: the others hold none to rename.
   const seen = new Set<PDFObject>();
-  for (const [, obj] of objects) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
+  for (const [ref, obj] of objects) if (holders.has(ref.objectNumber)) walkStrings(obj, (value, replace) => rename.has(value) && replace(PDFString.of(rename.get(value)!)), seen);
   return { rename, objects: [...holders] };
 }
 

@@ -5,7 +5,7 @@
  */
 import { PDFDict, PDFName, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
 import { PdfBytes, PdfName, type Operand, type OperandDict, type Operation } from './content.js';
-import { fontsOf, getDict, nameOf, type FontInfo } from './objects.js';
+import { fontsOf, getDict, nameOf, pdfName, type FontInfo } from './objects.js';
 
 /** One open marked-content sequence. */
 export interface Frame {
@@ -224,8 +224,8 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         break;
       case 'gs': {
         const name = o[0] instanceof PdfName ? o[0].value : undefined;
-        const gs = name ? gstates?.lookup(PDFName.of(name)) : undefined;
-        const ca = gs instanceof PDFDict ? gs.lookup(PDFName.of('ca')) : undefined;
+        const gs = name ? gstates?.lookup(pdfName(name)) : undefined;
+        const ca = gs instanceof PDFDict ? gs.lookup(pdfName('ca')) : undefined;
         if (ca instanceof PDFNumber) g.alpha = ca.asNumber();
         break;
       }
@@ -296,10 +296,10 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         let props: OperandDict | undefined;
         if (o[1] instanceof Map) props = o[1];
         else if (o[1] instanceof PdfName) {
-          const named = properties?.lookup(PDFName.of(o[1].value));
+          const named = properties?.lookup(pdfName(o[1].value));
           if (named instanceof PDFDict) {
             props = new Map();
-            const mcid = named.lookup(PDFName.of('MCID'));
+            const mcid = named.lookup(pdfName('MCID'));
             if (mcid instanceof PDFNumber) props.set('MCID', mcid.asNumber());
           }
         }
@@ -318,10 +318,10 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         break;
       case 'Do': {
         const name = o[0] instanceof PdfName ? o[0].value : '';
-        const ref = xobjects?.get(PDFName.of(name));
+        const ref = xobjects?.get(pdfName(name));
         const xo = ref instanceof PDFRef ? xobjects!.context.lookup(ref) : ref;
         if (xo instanceof PDFStream) {
-          kind = nameOf(xo.dict.get(PDFName.of('Subtype'))) === 'Form' ? 'form' : 'image';
+          kind = nameOf(xo.dict.get(pdfName('Subtype'))) === 'Form' ? 'form' : 'image';
           xobject = { name, ref: ref instanceof PDFRef ? ref : undefined, stream: xo };
         }
         break;

@@ -3,6 +3,17 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
 
+const names = new Map<string, PDFName>();
+/**
+ * `PDFName.of`, remembered: pdf-lib's decodes the name's `#xx` escapes (a regular expression) at every call,
+ * which the structure and content walks make for every element and operation. Same pooled PDFName objects.
+ */
+export function pdfName(name: string): PDFName {
+  let found = names.get(name);
+  if (!found) names.set(name, (found = PDFName.of(name)));
+  return found;
+}
+
 /** Streams made by kitess in this process, with the bytes they were made from: no need to inflate them again. */
 const madeFrom = new WeakMap<PDFStream, Uint8Array>();
 
@@ -10,11 +21,11 @@ const madeFrom = new WeakMap<PDFStream, Uint8Array>();
 export function streamBytes(stream: PDFStream): Uint8Array {
   const made = madeFrom.get(stream);
   if (made) return made;
-  const filter = stream.dict.lookup(PDFName.of('Filter'));
+  const filter = stream.dict.lookup(pdfName('Filter'));
   const contents = stream.getContents();
   if (!filter) return contents;
   const name = filter instanceof PDFArray && filter.size() === 1 ? filter.lookup(0) : filter;
-  if (name instanceof PDFName && name.asString() === '/FlateDecode' && !stream.dict.get(PDFName.of('DecodeParms'))) return inflateSync(contents);
+  if (name instanceof PDFName && name.asString() === '/FlateDecode' && !stream.dict.get(pdfName('DecodeParms'))) return inflateSync(contents);
   return decodePDFRawStream(stream as PDFRawStream).decode();
 }
 
@@ -23,9 +34,9 @@ export function flateStream(ctx: PDFContext, bytes: Uint8Array, entries: Record<
   // Level 5: within 3 % of Chromium's own compression (level 6), a quarter faster.
   const packed = deflateSync(bytes, { level: 5 });
   const dict = ctx.obj({}) as PDFDict;
-  for (const [k, v] of Object.entries(entries)) dict.set(PDFName.of(k), v);
-  dict.set(PDFName.of('Filter'), PDFName.of('FlateDecode'));
-  dict.set(PDFName.of('Length'), PDFNumber.of(packed.length));
+  for (const [k, v] of Object.entries(entries)) dict.set(pdfName(k), v);
+  dict.set(pdfName('Filter'), pdfName('FlateDecode'));
+  dict.set(pdfName('Length'), PDFNumber.of(packed.length));
   const stream = PDFRawStream.of(dict, packed);
   madeFrom.set(stream, bytes);
   return stream;
@@ -40,7 +51,7 @@ export function nameOf(obj: PDFObject | undefined): string | undefined {
 
 /** Looks a key up in a dictionary, following references. */
 export function get(dict: PDFDict | undefined, key: string): PDFObject | undefined {
-  return dict?.lookup(PDFName.of(key));
+  return dict?.lookup(pdfName(key));
 }
 
 /** A dictionary entry that is a dictionary (or a stream's dictionary), or undefined. */
@@ -76,8 +87,8 @@ const fontCache = new WeakMap<PDFDict, FontInfo>();
 export function fontInfo(dict: PDFDict, ref: PDFRef | undefined): FontInfo {
   const cached = fontCache.get(dict);
   if (cached) return cached;
-  const subtype = nameOf(dict.get(PDFName.of('Subtype'))) ?? '';
-  const tuRaw = dict.get(PDFName.of('ToUnicode'));
+  const subtype = nameOf(dict.get(pdfName('Subtype'))) ?? '';
+  const tuRaw = dict.get(pdfName('ToUnicode'));
   const tuStream = tuRaw instanceof PDFRef ? dict.context.lookup(tuRaw) : tuRaw;
   const toUnicode = tuStream instanceof PDFStream ? parseToUnicode(Buffer.from(streamBytes(tuStream)).toString('latin1')) : undefined;
   const info: FontInfo = {
@@ -106,7 +117,7 @@ export function fontsOf(resources: PDFDict | undefined): Map<string, FontInfo> {
 
 /** The streams of a page's /Contents, in order. */
 export function contentStreams(page: PDFDict): { ref: PDFRef | undefined; stream: PDFStream }[] {
-  const raw = page.get(PDFName.of('Contents'));
+  const raw = page.get(pdfName('Contents'));
   const refs = raw instanceof PDFArray ? raw.asArray() : raw ? [raw] : [];
   const out: { ref: PDFRef | undefined; stream: PDFStream }[] = [];
   for (const r of refs) {
@@ -134,9 +145,9 @@ export function pageContent(page: PDFDict): Uint8Array {
 export function inherited(page: PDFDict, key: string): PDFObject | undefined {
   let node: PDFDict | undefined = page;
   for (let i = 0; node && i < 64; i++) {
-    const v = node.lookup(PDFName.of(key));
+    const v = node.lookup(pdfName(key));
     if (v !== undefined) return v;
-    const parent: PDFObject | undefined = node.lookup(PDFName.of("Parent"));
+    const parent: PDFObject | undefined = node.lookup(pdfName("Parent"));
     node = parent instanceof PDFDict ? parent : undefined;
   }
   return undefined;

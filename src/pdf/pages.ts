@@ -2,7 +2,7 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFStream, type PDFDocument } from 'pdf-lib';
 import { PdfName, tokenize, type Operation } from './content.js';
 import { context, multiply, walk, type Frame, type Matrix, type Step } from './interpret.js';
-import { getDict, inherited, pageContent, streamBytes } from './objects.js';
+import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
 
 /** One content stream: a page's (all its streams joined) or a form XObject's. */
 export interface ContentUnit {
@@ -28,7 +28,7 @@ function numberOf(obj: unknown): number | undefined {
 }
 
 function matrixOf(dict: PDFDict): Matrix {
-  const m = dict.lookup(PDFName.of('Matrix'));
+  const m = dict.lookup(pdfName('Matrix'));
   if (m instanceof PDFArray && m.size() === 6) return m.asArray().map((v) => (v instanceof PDFNumber ? v.asNumber() : 0)) as Matrix;
   return [1, 0, 0, 1, 0, 0];
 }
@@ -52,9 +52,9 @@ function formsDrawn(ops: Operation[], resources: PDFDict | undefined, base: Matr
       stack.push({ tag: o[0] instanceof PdfName ? o[0].value : '', ...(props ? { props } : {}), ...(typeof mcid === 'number' ? { mcid } : {}), open: index });
     } else if (op.op === 'EMC') stack.pop();
     else if (op.op === 'Do' && o[0] instanceof PdfName) {
-      const ref = xobjects.get(PDFName.of(o[0].value));
+      const ref = xobjects.get(pdfName(o[0].value));
       const xo = ref instanceof PDFRef ? xobjects.context.lookup(ref) : ref;
-      if (xo instanceof PDFStream && xo.dict.lookup(PDFName.of('Subtype')) === PDFName.of('Form')) found.push({ name: o[0].value, ref: ref instanceof PDFRef ? ref : undefined, stream: xo, ctm, stack: [...stack] });
+      if (xo instanceof PDFStream && xo.dict.lookup(pdfName('Subtype')) === pdfName('Form')) found.push({ name: o[0].value, ref: ref instanceof PDFRef ? ref : undefined, stream: xo, ctm, stack: [...stack] });
     }
   });
   return found;
@@ -88,7 +88,7 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
         bytes,
         resources: getDict(form.stream.dict, 'Resources') ?? unit.resources,
         base: multiply(matrixOf(form.stream.dict), form.ctm),
-        key: numberOf(form.stream.dict.lookup(PDFName.of('StructParents'))),
+        key: numberOf(form.stream.dict.lookup(pdfName('StructParents'))),
         outer: [...unit.outer, ...form.stack],
         height: unit.height,
       });
@@ -105,7 +105,7 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
       bytes,
       resources: resources instanceof PDFDict ? resources : undefined,
       base: [1, 0, 0, 1, 0, 0],
-      key: numberOf(page.node.lookup(PDFName.of('StructParents'))),
+      key: numberOf(page.node.lookup(pdfName('StructParents'))),
       outer: [],
       height: box.y + box.height,
     });

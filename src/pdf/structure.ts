@@ -1,6 +1,6 @@
 /** The structure tree of a tagged PDF (ISO 32000-1, 14.7): its elements, their kids, the parent tree. */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, type PDFContext, type PDFDocument, type PDFObject } from 'pdf-lib';
-import { get, getDict, nameOf } from './objects.js';
+import { get, getDict, nameOf, pdfName } from './objects.js';
 
 /** One kid of a structure element. */
 export type Kid =
@@ -16,19 +16,19 @@ export interface Elem {
 
 /** The structure type of an element, as written (before role mapping). */
 export function typeOf(dict: PDFDict): string {
-  return nameOf(dict.get(PDFName.of('S'))) ?? '';
+  return nameOf(dict.get(pdfName('S'))) ?? '';
 }
 
 /** The page an element's MCIDs belong to by default. */
 function pageOf(dict: PDFDict): PDFRef | undefined {
-  const pg = dict.get(PDFName.of('Pg'));
+  const pg = dict.get(pdfName('Pg'));
   return pg instanceof PDFRef ? pg : undefined;
 }
 
 /** The kids of an element (or of the tree root), in order. */
 export function kidsOf(dict: PDFDict): Kid[] {
   const ctx = dict.context;
-  const raw = dict.get(PDFName.of('K'));
+  const raw = dict.get(pdfName('K'));
   const list = raw instanceof PDFArray ? raw.asArray() : raw === undefined ? [] : [raw];
   const page = pageOf(dict);
   const kids: Kid[] = [];
@@ -39,15 +39,15 @@ export function kidsOf(dict: PDFDict): Kid[] {
     }
     const value = item instanceof PDFRef ? ctx.lookup(item) : item;
     if (!(value instanceof PDFDict)) continue;
-    const t = nameOf(value.get(PDFName.of('Type')));
+    const t = nameOf(value.get(pdfName('Type')));
     if (t === 'MCR') {
-      const mcid = value.lookup(PDFName.of('MCID'));
-      const pg = value.get(PDFName.of('Pg'));
-      const stm = value.get(PDFName.of('Stm'));
+      const mcid = value.lookup(pdfName('MCID'));
+      const pg = value.get(pdfName('Pg'));
+      const stm = value.get(pdfName('Stm'));
       kids.push({ type: 'mcid', mcid: mcid instanceof PDFNumber ? mcid.asNumber() : -1, page: pg instanceof PDFRef ? pg : page, ...(stm instanceof PDFRef ? { stream: stm } : {}) });
     } else if (t === 'OBJR') {
-      const obj = value.get(PDFName.of('Obj'));
-      const pg = value.get(PDFName.of('Pg'));
+      const obj = value.get(pdfName('Obj'));
+      const pg = value.get(pdfName('Pg'));
       kids.push({ type: 'objr', obj: obj instanceof PDFRef ? obj : undefined, page: pg instanceof PDFRef ? pg : page });
     } else kids.push({ type: 'elem', ref: item instanceof PDFRef ? item : undefined, dict: value });
   }
@@ -101,10 +101,10 @@ export interface Tree {
 
 /** The document's structure tree, or undefined when it has none. */
 export function readTree(doc: PDFDocument): Tree | undefined {
-  const raw = doc.catalog.get(PDFName.of('StructTreeRoot'));
+  const raw = doc.catalog.get(pdfName('StructTreeRoot'));
   const root = raw instanceof PDFRef ? doc.context.lookup(raw) : raw;
   if (!(root instanceof PDFDict)) return undefined;
-  const ptRaw = root.get(PDFName.of('ParentTree'));
+  const ptRaw = root.get(pdfName('ParentTree'));
   return {
     root,
     rootRef: raw instanceof PDFRef ? raw : undefined,
@@ -121,7 +121,7 @@ export function writeNumberTree(ctx: PDFContext, map: Map<number, PDFObject>): P
     nums.push(map.get(key)!);
   }
   const dict = ctx.obj({}) as PDFDict;
-  dict.set(PDFName.of('Nums'), nums);
+  dict.set(pdfName('Nums'), nums);
   return dict;
 }
 
@@ -140,7 +140,7 @@ export function standardType(type: string, roleMap: PDFDict | undefined): string
   while (!STANDARD_TYPES.has(t)) {
     if (seen.has(t)) return undefined;
     seen.add(t);
-    const next = nameOf(roleMap?.lookup(PDFName.of(t)));
+    const next = nameOf(roleMap?.lookup(pdfName(t)));
     if (!next) return undefined;
     t = next;
   }

@@ -5,7 +5,7 @@
  */
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { joinRuns, type TextRun } from './content-pass.js';
-import { get, nameOf } from './objects.js';
+import { get, nameOf, pdfName } from './objects.js';
 import { elements, kidsOf, typeOf, writeNumberTree, STANDARD_TYPES, type Elem, type Tree } from './structure.js';
 
 /** What PDF/UA-1 readers should take Chromium's PDF 2.0 structure types for. */
@@ -42,13 +42,13 @@ function setParentEntry(tc: TagContext, key: number, mcid: number | undefined, v
 
 function setKids(tc: TagContext, elem: Elem, kids: PDFObject[]): void {
   const ctx = elem.dict.context;
-  if (kids.length === 1) elem.dict.set(PDFName.of('K'), kids[0]!);
-  else elem.dict.set(PDFName.of('K'), ctx.obj(kids));
+  if (kids.length === 1) elem.dict.set(pdfName('K'), kids[0]!);
+  else elem.dict.set(pdfName('K'), ctx.obj(kids));
   tc.touch(elem.ref);
 }
 
 function rawKids(dict: PDFDict): PDFObject[] {
-  const k = dict.get(PDFName.of('K'));
+  const k = dict.get(pdfName('K'));
   return k instanceof PDFArray ? k.asArray() : k === undefined ? [] : [k];
 }
 
@@ -66,11 +66,11 @@ export function removeMcids(tc: TagContext, key: number, mcids: number[]): void 
     const kept = rawKids(parent).filter((k) => {
       const v = k instanceof PDFRef ? ctx.lookup(k) : k;
       if (k instanceof PDFNumber) return k.asNumber() !== mcid;
-      if (v instanceof PDFDict && nameOf(v.get(PDFName.of('Type'))) === 'MCR') return (v.lookup(PDFName.of('MCID')) as PDFNumber | undefined)?.asNumber() !== mcid;
+      if (v instanceof PDFDict && nameOf(v.get(pdfName('Type'))) === 'MCR') return (v.lookup(pdfName('MCID')) as PDFNumber | undefined)?.asNumber() !== mcid;
       return true;
     });
     const elem = { ref: parentRef instanceof PDFRef ? parentRef : undefined, dict: parent };
-    if (kept.length === 0) parent.delete(PDFName.of('K'));
+    if (kept.length === 0) parent.delete(pdfName('K'));
     else setKids(tc, elem, kept);
     tc.touch(elem.ref);
   }
@@ -85,9 +85,9 @@ export function addRoleMap(tc: TagContext): void {
     if (STANDARD_TYPES.has(type)) continue;
     if (!(roleMap instanceof PDFDict)) {
       roleMap = ctx.obj({}) as PDFDict;
-      tc.tree.root.set(PDFName.of('RoleMap'), roleMap);
+      tc.tree.root.set(pdfName('RoleMap'), roleMap);
     }
-    if (!(roleMap as PDFDict).get(PDFName.of(type))) (roleMap as PDFDict).set(PDFName.of(type), PDFName.of(ROLE_MAP[type] ?? 'NonStruct'));
+    if (!(roleMap as PDFDict).get(pdfName(type))) (roleMap as PDFDict).set(pdfName(type), pdfName(ROLE_MAP[type] ?? 'NonStruct'));
     tc.touch(tc.tree.rootRef);
   }
 }
@@ -99,10 +99,10 @@ function wrapKids(tc: TagContext, from: Elem, type: string, keep: (kid: PDFObjec
   const moved = kids.filter((k) => !keep(k));
   if (moved.length === 0) return;
   const dict = ctx.obj({ Type: 'StructElem', S: type }) as PDFDict;
-  dict.set(PDFName.of('P'), from.ref!);
-  const pg = from.dict.get(PDFName.of('Pg'));
-  if (pg) dict.set(PDFName.of('Pg'), pg);
-  dict.set(PDFName.of('K'), moved.length === 1 ? moved[0]! : ctx.obj(moved));
+  dict.set(pdfName('P'), from.ref!);
+  const pg = from.dict.get(pdfName('Pg'));
+  if (pg) dict.set(pdfName('Pg'), pg);
+  dict.set(pdfName('K'), moved.length === 1 ? moved[0]! : ctx.obj(moved));
   const ref = ctx.register(dict);
   const page = pg instanceof PDFRef ? pg : undefined;
   for (const k of moved) {
@@ -111,20 +111,20 @@ function wrapKids(tc: TagContext, from: Elem, type: string, keep: (kid: PDFObjec
       const key = tc.keyOf(page);
       if (key !== undefined) setParentEntry(tc, key, k.asNumber(), ref);
     } else if (v instanceof PDFDict) {
-      const t = nameOf(v.get(PDFName.of('Type')));
+      const t = nameOf(v.get(pdfName('Type')));
       if (t === 'MCR') {
-        const stm = v.get(PDFName.of('Stm'));
-        const kpg = v.get(PDFName.of('Pg'));
+        const stm = v.get(pdfName('Stm'));
+        const kpg = v.get(pdfName('Pg'));
         const key = tc.keyOf(stm instanceof PDFRef ? stm : kpg instanceof PDFRef ? kpg : page);
-        const mcid = v.lookup(PDFName.of('MCID'));
+        const mcid = v.lookup(pdfName('MCID'));
         if (key !== undefined && mcid instanceof PDFNumber) setParentEntry(tc, key, mcid.asNumber(), ref);
       } else if (t === 'OBJR') {
-        const obj = v.get(PDFName.of('Obj'));
+        const obj = v.get(pdfName('Obj'));
         const annot = obj instanceof PDFRef ? ctx.lookup(obj) : undefined;
-        const sp = annot instanceof PDFDict ? annot.lookup(PDFName.of('StructParent')) : undefined;
+        const sp = annot instanceof PDFDict ? annot.lookup(pdfName('StructParent')) : undefined;
         if (sp instanceof PDFNumber) setParentEntry(tc, sp.asNumber(), undefined, ref);
       } else {
-        v.set(PDFName.of('P'), ref);
+        v.set(pdfName('P'), ref);
         if (k instanceof PDFRef) tc.touch(k);
       }
     }
@@ -143,11 +143,11 @@ function isType(ctx: PDFDict['context'], obj: PDFObject, types: string[]): boole
 /** Whether an annotation goes somewhere in the same document (GoTo action or destination). */
 function isInternalLink(annot: PDFObject | undefined, internal: ReadonlySet<string>): boolean {
   if (!(annot instanceof PDFDict)) return false;
-  if (annot.get(PDFName.of('Dest'))) return true;
-  const action = annot.lookup(PDFName.of('A'));
+  if (annot.get(pdfName('Dest'))) return true;
+  const action = annot.lookup(pdfName('A'));
   if (!(action instanceof PDFDict)) return false;
-  if (nameOf(action.get(PDFName.of('S'))) === 'GoTo') return true;
-  const uri = action.lookup(PDFName.of('URI'));
+  if (nameOf(action.get(pdfName('S'))) === 'GoTo') return true;
+  const uri = action.lookup(pdfName('URI'));
   return (uri instanceof PDFString || uri instanceof PDFHexString) && internal.has(uri.decodeText());
 }
 
@@ -181,8 +181,8 @@ export function repairLists(tc: TagContext, internal: ReadonlySet<string> = new 
     if (typeOf(elem.dict) !== 'L' || !elem.ref) continue;
     const toc = isTableOfContents(elem, internal);
     if (toc) {
-      elem.dict.set(PDFName.of('S'), PDFName.of('TOC'));
-      elem.dict.delete(PDFName.of('A'));
+      elem.dict.set(pdfName('S'), pdfName('TOC'));
+      elem.dict.delete(pdfName('A'));
       tc.touch(elem.ref);
       tocs++;
     }
@@ -190,7 +190,7 @@ export function repairLists(tc: TagContext, internal: ReadonlySet<string> = new 
       if (item.type !== 'elem' || typeOf(item.dict) !== 'LI' || !item.ref) continue;
       const li = { ref: item.ref, dict: item.dict };
       if (toc) {
-        li.dict.set(PDFName.of('S'), PDFName.of('TOCI'));
+        li.dict.set(pdfName('S'), pdfName('TOCI'));
         tc.touch(li.ref);
         wrapKids(tc, li, 'Reference', (k) => isType(ctx, k, ['Lbl', 'Reference', 'NonStruct', 'P', 'TOC']));
       } else {
@@ -209,10 +209,10 @@ export function repairLists(tc: TagContext, internal: ReadonlySet<string> = new 
 export function repairFigures(tc: TagContext): number {
   let count = 0;
   for (const { elem } of elements(tc.tree.root)) {
-    if (typeOf(elem.dict) !== 'Figure' || elem.dict.get(PDFName.of('Alt')) || elem.dict.get(PDFName.of('ActualText'))) continue;
+    if (typeOf(elem.dict) !== 'Figure' || elem.dict.get(pdfName('Alt')) || elem.dict.get(pdfName('ActualText'))) continue;
     const kids = kidsOf(elem.dict);
     if (kids.length === 0 || !kids.every((k) => k.type === 'elem')) continue;
-    elem.dict.set(PDFName.of('S'), PDFName.of('Div'));
+    elem.dict.set(pdfName('S'), pdfName('Div'));
     tc.touch(elem.ref);
     count++;
   }
@@ -221,7 +221,7 @@ export function repairFigures(tc: TagContext): number {
 
 /** The text of an element: its MCIDs' text and its figures' alternative text, in reading order. */
 export function elementText(tc: TagContext, dict: PDFDict, text: McidText): TextRun {
-  const alt = dict.lookup(PDFName.of('Alt'));
+  const alt = dict.lookup(pdfName('Alt'));
   if (alt instanceof PDFString || alt instanceof PDFHexString) return { text: `${alt.decodeText()} ` };
   let run: TextRun = { text: '' };
   for (const kid of kidsOf(dict)) {
@@ -280,15 +280,15 @@ export function describeLinks(tc: TagContext, text: McidText): number {
     for (const kid of kidsOf(elem.dict)) {
       if (kid.type !== 'objr' || !kid.obj) continue;
       const annot = ctx.lookup(kid.obj);
-      if (!(annot instanceof PDFDict) || nameOf(annot.get(PDFName.of('Subtype'))) !== 'Link') continue;
-      const action = annot.lookup(PDFName.of('A'));
-      const uri = action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined;
+      if (!(annot instanceof PDFDict) || nameOf(annot.get(pdfName('Subtype'))) !== 'Link') continue;
+      const action = annot.lookup(pdfName('A'));
+      const uri = action instanceof PDFDict ? action.lookup(pdfName('URI')) : undefined;
       const address = uri instanceof PDFString || uri instanceof PDFHexString ? uri.decodeText() : '';
       // A wrapped address reads with spaces where its lines break: the address itself says it better.
       const squeezed = label.replace(/\s+/g, '');
       const contents = address && (!label || address.includes(squeezed) || squeezed.includes(address.replace(/^https?:\/\//, ''))) ? address : label;
       if (!contents) continue;
-      annot.set(PDFName.of('Contents'), textString(contents));
+      annot.set(pdfName('Contents'), textString(contents));
       tc.touch(kid.obj);
       count++;
     }
@@ -305,7 +305,7 @@ export function writeParents(tc: TagContext): void {
     ctx.assign(tc.tree.parentTreeRef, dict);
     tc.touch(tc.tree.parentTreeRef);
   } else {
-    tc.tree.root.set(PDFName.of('ParentTree'), ctx.register(dict));
+    tc.tree.root.set(pdfName('ParentTree'), ctx.register(dict));
     tc.touch(tc.tree.rootRef);
   }
 }

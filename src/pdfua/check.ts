@@ -7,7 +7,7 @@ import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumb
 import { decodeTextString } from '../pdf/cmap.js';
 import { PdfBytes } from '../pdf/content.js';
 import type { Frame, Rect, Step } from '../pdf/interpret.js';
-import { fontInfo, get, getDict, items, nameOf, streamBytes } from '../pdf/objects.js';
+import { fontInfo, get, getDict, items, nameOf, pdfName, streamBytes } from '../pdf/objects.js';
 import { walkUnits, type ContentUnit } from '../pdf/pages.js';
 import { elements, kidsOf, readTree, standardType, STANDARD_TYPES, typeOf } from '../pdf/structure.js';
 import { readXmp } from '../pdf/xmp.js';
@@ -112,7 +112,7 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
     }
     if (step.kind === 'form' && step.xobject) {
       formUses.set(step.xobject.stream, (formUses.get(step.xobject.stream) ?? 0) + 1);
-      if (step.xobject.stream.dict.get(PDFName.of('Ref'))) report.add('30-001', page);
+      if (step.xobject.stream.dict.get(pdfName('Ref'))) report.add('30-001', page);
       return;
     }
     if (step.kind === 'paint' && contrast && step.rects && step.op.op !== 'S' && step.op.op !== 's') {
@@ -146,7 +146,7 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
       if (ratio < 4.5) report.add('contraste', page, `« ${(step.text ?? '').trim().slice(0, 40)} » : ${ratio.toFixed(2)}:1`);
     }
   }, true);
-  for (const [stream, uses] of formUses) if (uses > 1 && stream.dict.get(PDFName.of('StructParents'))) report.add('30-002');
+  for (const [stream, uses] of formUses) if (uses > 1 && stream.dict.get(pdfName('StructParents'))) report.add('30-002');
   // Every MCID in the content must have a parent in the ParentTree.
   if (parents) {
     for (const [unit, mcids] of mcidsOf) {
@@ -168,7 +168,7 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
 function checkParentArrays(doc: PDFDocument, parents: Map<number, PDFObject> | undefined, report: Report): void {
   if (!parents) return;
   const check = (holder: PDFDict, page: number) => {
-    const key = holder.lookup(PDFName.of('StructParents'));
+    const key = holder.lookup(pdfName('StructParents'));
     if (!(key instanceof PDFNumber)) return;
     const entry = parents.get(key.asNumber());
     const array = entry instanceof PDFRef ? doc.context.lookup(entry) : entry;
@@ -246,9 +246,9 @@ function checkGrouping(type: string, parentType: string | undefined, kids: strin
 /** Checks the structure tree: types, role map, grouping elements, headings, figures, notes. */
 function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject> | undefined {
   const markInfo = getDict(doc.catalog, 'MarkInfo');
-  const marked = markInfo?.lookup(PDFName.of('Marked'));
+  const marked = markInfo?.lookup(pdfName('Marked'));
   if (!(marked instanceof PDFBool) || !marked.asBoolean()) report.add('UA-6.2');
-  const suspects = markInfo?.lookup(PDFName.of('Suspects'));
+  const suspects = markInfo?.lookup(pdfName('Suspects'));
   if (suspects instanceof PDFBool && suspects.asBoolean()) report.add('01-007');
   const tree = readTree(doc);
   if (!tree) {
@@ -261,7 +261,7 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
     if (STANDARD_TYPES.has(from)) report.add('02-003', undefined, `${from} → ${nameOf(value)}`);
   }
   const pageIndex = new Map(doc.getPages().map((p, i) => [p.ref.objectNumber, i]));
-  const documentLang = !!text(doc.catalog.lookup(PDFName.of('Lang')))?.trim();
+  const documentLang = !!text(doc.catalog.lookup(pdfName('Lang')))?.trim();
   const all = elements(tree.root);
   const std = (dict: PDFDict) => standardType(typeOf(dict), roleMap);
   const headings: { level: number; page?: number }[] = [];
@@ -269,11 +269,11 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
   let numberedH = 0;
   const noteIds = new Map<string, number>();
   const hasHeaders = new Set<PDFDict>();
-  for (const { elem } of all) if (elem.dict.get(PDFName.of('A')) && /\/Headers/.test(String(elem.dict.get(PDFName.of('A'))))) hasHeaders.add(elem.dict);
+  for (const { elem } of all) if (elem.dict.get(pdfName('A')) && /\/Headers/.test(String(elem.dict.get(pdfName('A'))))) hasHeaders.add(elem.dict);
   for (const { elem, parent } of all) {
     const dict = elem.dict;
     const raw = typeOf(dict);
-    const pg = dict.get(PDFName.of('Pg'));
+    const pg = dict.get(pdfName('Pg'));
     const page = pg instanceof PDFRef ? pageIndex.get(pg.objectNumber) : undefined;
     const type = std(dict);
     if (type === undefined) {
@@ -281,25 +281,25 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
       report.add(circular ? '02-002' : '02-001', page, raw);
       continue;
     }
-    if (!dict.get(PDFName.of('P'))) report.add('UA-7.1-P', page, raw);
+    if (!dict.get(pdfName('P'))) report.add('UA-7.1-P', page, raw);
     const kidTypes = kidsOf(dict)
       .filter((k) => k.type === 'elem')
       .map((k) => (k.type === 'elem' ? std(k.dict) ?? typeOf(k.dict) : ''));
     checkGrouping(type, parent ? std(parent.dict) : undefined, kidTypes, report, page);
     // A list item's content belongs in Lbl or LBody: no marked content directly in LI.
     if (type === 'LI' && kidsOf(dict).some((k) => k.type === 'mcid')) report.add('09-005', page, 'contenu directement dans LI');
-    if (!documentLang && ['Alt', 'ActualText', 'E'].some((k) => dict.get(PDFName.of(k))) && !hasLang(dict)) report.add('11-002', page, raw);
-    if (type === 'Figure' && !text(dict.lookup(PDFName.of('Alt'))) && !text(dict.lookup(PDFName.of('ActualText')))) report.add('13-004', page);
-    if (type === 'Formula' && !text(dict.lookup(PDFName.of('Alt')))) report.add('17-002', page);
+    if (!documentLang && ['Alt', 'ActualText', 'E'].some((k) => dict.get(pdfName(k))) && !hasLang(dict)) report.add('11-002', page, raw);
+    if (type === 'Figure' && !text(dict.lookup(pdfName('Alt'))) && !text(dict.lookup(pdfName('ActualText')))) report.add('13-004', page);
+    if (type === 'Formula' && !text(dict.lookup(pdfName('Alt')))) report.add('17-002', page);
     if (type === 'Note') {
-      const id = text(dict.lookup(PDFName.of('ID'))) ?? (dict.lookup(PDFName.of('ID')) instanceof PDFString ? '' : undefined);
+      const id = text(dict.lookup(pdfName('ID'))) ?? (dict.lookup(pdfName('ID')) instanceof PDFString ? '' : undefined);
       if (!id) report.add('19-003', page);
       else noteIds.set(id, (noteIds.get(id) ?? 0) + 1);
     }
     if (type === 'TH') {
       let table: PDFDict | undefined = parent?.dict;
-      for (let i = 0; table && i < 4 && std(table) !== 'Table'; i++) table = table.lookup(PDFName.of('P')) as PDFDict | undefined;
-      const scoped = /\/Scope/.test(String(dict.get(PDFName.of('A')) ?? ''));
+      for (let i = 0; table && i < 4 && std(table) !== 'Table'; i++) table = table.lookup(pdfName('P')) as PDFDict | undefined;
+      const scoped = /\/Scope/.test(String(dict.get(pdfName('A')) ?? ''));
       if (!scoped && ![...hasHeaders].some((d) => isInside(d, table))) report.add('15-003', page);
     }
     if (type === 'H') {
@@ -326,8 +326,8 @@ function checkStructure(doc: PDFDocument, report: Report): Map<number, PDFObject
 function hasLang(dict: PDFDict): boolean {
   let node: PDFObject | undefined = dict;
   for (let i = 0; node instanceof PDFDict && i < 64; i++) {
-    if (text(node.lookup(PDFName.of('Lang')))?.trim()) return true;
-    node = node.lookup(PDFName.of('P'));
+    if (text(node.lookup(pdfName('Lang')))?.trim()) return true;
+    node = node.lookup(pdfName('P'));
   }
   return false;
 }
@@ -336,7 +336,7 @@ function isInside(cell: PDFDict, table: PDFDict | undefined): boolean {
   let node: PDFObject | undefined = cell;
   for (let i = 0; node instanceof PDFDict && i < 6; i++) {
     if (node === table) return true;
-    node = node.lookup(PDFName.of('P'));
+    node = node.lookup(pdfName('P'));
   }
   return false;
 }
@@ -347,7 +347,7 @@ function standardTypeCircular(type: string, roleMap: PDFDict | undefined): boole
   while (t && !STANDARD_TYPES.has(t)) {
     if (seen.has(t)) return true;
     seen.add(t);
-    t = nameOf(roleMap?.lookup(PDFName.of(t)));
+    t = nameOf(roleMap?.lookup(pdfName(t)));
   }
   return false;
 }
@@ -357,20 +357,20 @@ const ANNOTATION_TYPES = new Set(['Text', 'Link', 'FreeText', 'Line', 'Square', 
 /** Checks annotations: tab order, link tags and descriptions, other annotation types. */
 function checkAnnotations(doc: PDFDocument, parents: Map<number, PDFObject> | undefined, report: Report): void {
   doc.getPages().forEach((page, i) => {
-    const annots = items(page.node.get(PDFName.of('Annots')), doc.context);
+    const annots = items(page.node.get(pdfName('Annots')), doc.context);
     if (annots.length === 0) return;
-    const tabs = nameOf(page.node.get(PDFName.of('Tabs')));
+    const tabs = nameOf(page.node.get(pdfName('Tabs')));
     if (tabs === undefined) report.add('28-008', i);
     else if (tabs !== 'S') report.add('28-009', i);
     for (const annot of annots) {
       if (!(annot instanceof PDFDict)) continue;
-      const subtype = nameOf(annot.get(PDFName.of('Subtype'))) ?? '';
-      const sp = annot.lookup(PDFName.of('StructParent'));
+      const subtype = nameOf(annot.get(pdfName('Subtype'))) ?? '';
+      const sp = annot.lookup(pdfName('StructParent'));
       const parentRef = sp instanceof PDFNumber ? parents?.get(sp.asNumber()) : undefined;
       const parent = parentRef instanceof PDFRef ? doc.context.lookup(parentRef) : parentRef;
       const parentType = parent instanceof PDFDict ? typeOf(parent) : undefined;
-      const contents = text(annot.lookup(PDFName.of('Contents')));
-      if (contents && !text(doc.catalog.lookup(PDFName.of('Lang')))?.trim()) report.add('11-004', i);
+      const contents = text(annot.lookup(pdfName('Contents')));
+      if (contents && !text(doc.catalog.lookup(pdfName('Lang')))?.trim()) report.add('11-004', i);
       if (!ANNOTATION_TYPES.has(subtype)) report.add('28-006', i, subtype);
       if (subtype === 'TrapNet') report.add('28-007', i);
       if (subtype === 'Link') {
@@ -382,7 +382,7 @@ function checkAnnotations(doc: PDFDocument, parents: Map<number, PDFObject> | un
         if (parent) report.add('28-017', i);
       } else if (subtype !== 'Popup') {
         if (parentType !== 'Annot') report.add('28-002', i, subtype);
-        const alt = parent instanceof PDFDict ? text(parent.lookup(PDFName.of('Alt'))) : undefined;
+        const alt = parent instanceof PDFDict ? text(parent.lookup(pdfName('Alt'))) : undefined;
         if (!contents && !alt) report.add('28-004', i, subtype);
       }
     }
@@ -406,53 +406,53 @@ function checkFonts(doc: PDFDocument, report: Report): void {
     const xobjects = getDict(resources, 'XObject');
     for (const [, value] of xobjects?.entries() ?? []) {
       const xo = value instanceof PDFRef ? doc.context.lookup(value) : value;
-      if (xo instanceof PDFStream && nameOf(xo.dict.get(PDFName.of('Subtype'))) === 'Form') visitResources(getDict(xo.dict, 'Resources'), page, depth + 1);
+      if (xo instanceof PDFStream && nameOf(xo.dict.get(pdfName('Subtype'))) === 'Form') visitResources(getDict(xo.dict, 'Resources'), page, depth + 1);
     }
   };
   doc.getPages().forEach((p, i) => visitResources(getDict(p.node, 'Resources') ?? (p.node.Resources() as PDFDict | undefined), i, 0));
 }
 
 function checkFont(font: PDFDict, page: number, report: Report): void {
-  const subtype = nameOf(font.get(PDFName.of('Subtype')));
+  const subtype = nameOf(font.get(pdfName('Subtype')));
   const info = fontInfo(font, undefined);
   if (subtype === 'Type0') {
-    const descendant = items(font.get(PDFName.of('DescendantFonts')), font.context)[0];
-    const encoding = font.lookup(PDFName.of('Encoding'));
+    const descendant = items(font.get(pdfName('DescendantFonts')), font.context)[0];
+    const encoding = font.lookup(pdfName('Encoding'));
     if (descendant instanceof PDFDict) {
-      const cidType = nameOf(descendant.get(PDFName.of('Subtype')));
+      const cidType = nameOf(descendant.get(pdfName('Subtype')));
       if (cidType === 'CIDFontType2') {
-        const map = descendant.get(PDFName.of('CIDToGIDMap'));
+        const map = descendant.get(pdfName('CIDToGIDMap'));
         if (map === undefined) report.add('31-005', page);
         else if (!(map instanceof PDFRef && font.context.lookup(map) instanceof PDFStream) && nameOf(map) !== 'Identity') report.add('31-004', page);
       }
-      if (!embedded(getDict(descendant, 'FontDescriptor'))) report.add('31-009', page, nameOf(descendant.get(PDFName.of('BaseFont'))));
+      if (!embedded(getDict(descendant, 'FontDescriptor'))) report.add('31-009', page, nameOf(descendant.get(pdfName('BaseFont'))));
       const encName = nameOf(encoding);
       if (encoding instanceof PDFStream) {
         const csi = getDict(descendant, 'CIDSystemInfo');
         const cmapCsi = getDict(encoding.dict, 'CIDSystemInfo');
         if (csi && cmapCsi) {
-          if (text(csi.lookup(PDFName.of('Registry'))) !== text(cmapCsi.lookup(PDFName.of('Registry')))) report.add('31-001', page);
-          if (text(csi.lookup(PDFName.of('Ordering'))) !== text(cmapCsi.lookup(PDFName.of('Ordering')))) report.add('31-002', page);
-          const s1 = csi.lookup(PDFName.of('Supplement'));
-          const s2 = cmapCsi.lookup(PDFName.of('Supplement'));
+          if (text(csi.lookup(pdfName('Registry'))) !== text(cmapCsi.lookup(pdfName('Registry')))) report.add('31-001', page);
+          if (text(csi.lookup(pdfName('Ordering'))) !== text(cmapCsi.lookup(pdfName('Ordering')))) report.add('31-002', page);
+          const s1 = csi.lookup(pdfName('Supplement'));
+          const s2 = cmapCsi.lookup(pdfName('Supplement'));
           if (s1 instanceof PDFNumber && s2 instanceof PDFNumber && s1.asNumber() < s2.asNumber()) report.add('31-003', page);
         }
-        const wmode = encoding.dict.lookup(PDFName.of('WMode'));
+        const wmode = encoding.dict.lookup(pdfName('WMode'));
         const inStream = /\/WMode\s+(\d)/.exec(Buffer.from(streamBytes(encoding)).toString('latin1'))?.[1];
         if (wmode instanceof PDFNumber && inStream !== undefined && Number(inStream) !== wmode.asNumber()) report.add('31-007', page);
       } else if (encName && !PREDEFINED_CMAPS.test(encName)) report.add('31-006', page, encName);
       if (!info.toUnicode) {
-        const ordering = text(getDict(descendant, 'CIDSystemInfo')?.lookup(PDFName.of('Ordering')));
-        if (!['GB1', 'CNS1', 'Japan1', 'Korea1'].includes(ordering ?? '')) report.add('31-027', page, nameOf(font.get(PDFName.of('BaseFont'))));
+        const ordering = text(getDict(descendant, 'CIDSystemInfo')?.lookup(pdfName('Ordering')));
+        if (!['GB1', 'CNS1', 'Japan1', 'Korea1'].includes(ordering ?? '')) report.add('31-027', page, nameOf(font.get(pdfName('BaseFont'))));
       }
     }
   } else if (subtype !== 'Type3') {
-    if (!embedded(getDict(font, 'FontDescriptor'))) report.add('31-009', page, nameOf(font.get(PDFName.of('BaseFont'))));
-    const enc = nameOf(font.get(PDFName.of('Encoding')));
-    const flags = getDict(font, 'FontDescriptor')?.lookup(PDFName.of('Flags'));
+    if (!embedded(getDict(font, 'FontDescriptor'))) report.add('31-009', page, nameOf(font.get(pdfName('BaseFont'))));
+    const enc = nameOf(font.get(pdfName('Encoding')));
+    const flags = getDict(font, 'FontDescriptor')?.lookup(pdfName('Flags'));
     const symbolic = flags instanceof PDFNumber && (flags.asNumber() & 4) !== 0;
     const standard = enc === 'WinAnsiEncoding' || enc === 'MacRomanEncoding' || enc === 'MacExpertEncoding';
-    if (!info.toUnicode && !standard && !(subtype === 'TrueType' && !symbolic)) report.add('31-027', page, nameOf(font.get(PDFName.of('BaseFont'))));
+    if (!info.toUnicode && !standard && !(subtype === 'TrueType' && !symbolic)) report.add('31-027', page, nameOf(font.get(pdfName('BaseFont'))));
   }
   for (const [, value] of info.toUnicode?.map ?? []) {
     if (value.includes('\u0000')) report.add('31-028', page);
@@ -461,14 +461,14 @@ function checkFont(font: PDFDict, page: number, report: Report): void {
 }
 
 function embedded(descriptor: PDFDict | undefined): boolean {
-  return !!descriptor && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.get(PDFName.of(k)));
+  return !!descriptor && ['FontFile', 'FontFile2', 'FontFile3'].some((k) => descriptor.get(pdfName(k)));
 }
 
 /** Checks the catalog: XMP (06-00x), DisplayDocTitle (07-00x), language (11-00x), optional content, files, security. */
 function checkDocumentLevel(doc: PDFDocument, report: Report): void {
   const catalog = doc.catalog;
-  const metadata = catalog.lookup(PDFName.of('Metadata'));
-  const lang = text(catalog.lookup(PDFName.of('Lang')))?.trim();
+  const metadata = catalog.lookup(pdfName('Metadata'));
+  const lang = text(catalog.lookup(pdfName('Lang')))?.trim();
   if (!(metadata instanceof PDFStream)) report.add('06-001');
   else {
     const xmp = readXmp(Buffer.from(streamBytes(metadata)).toString('utf8'));
@@ -477,38 +477,38 @@ function checkDocumentLevel(doc: PDFDocument, report: Report): void {
     if (!lang && !xmp.language) report.add('11-006');
   }
   const prefs = getDict(catalog, 'ViewerPreferences');
-  const ddt = prefs?.lookup(PDFName.of('DisplayDocTitle'));
+  const ddt = prefs?.lookup(pdfName('DisplayDocTitle'));
   if (!(ddt instanceof PDFBool)) report.add('07-001');
   else if (!ddt.asBoolean()) report.add('07-002');
   if (!lang) {
     report.add('11-001');
-    if (catalog.get(PDFName.of('Outlines'))) report.add('11-003');
+    if (catalog.get(pdfName('Outlines'))) report.add('11-003');
   }
   const oc = getDict(catalog, 'OCProperties');
   if (oc) {
     const d = getDict(oc, 'D');
-    if (d && !text(d.lookup(PDFName.of('Name')))) report.add('20-002');
-    if (d?.get(PDFName.of('AS'))) report.add('20-003');
-    for (const c of items(oc.get(PDFName.of('Configs')), doc.context)) {
-      if (c instanceof PDFDict && !text(c.lookup(PDFName.of('Name')))) report.add('20-001');
-      if (c instanceof PDFDict && c.get(PDFName.of('AS'))) report.add('20-003');
+    if (d && !text(d.lookup(pdfName('Name')))) report.add('20-002');
+    if (d?.get(pdfName('AS'))) report.add('20-003');
+    for (const c of items(oc.get(pdfName('Configs')), doc.context)) {
+      if (c instanceof PDFDict && !text(c.lookup(pdfName('Name')))) report.add('20-001');
+      if (c instanceof PDFDict && c.get(pdfName('AS'))) report.add('20-003');
     }
   }
   const files = getDict(getDict(catalog, 'Names'), 'EmbeddedFiles');
-  const names = files?.lookup(PDFName.of('Names'));
+  const names = files?.lookup(pdfName('Names'));
   if (names instanceof PDFArray) {
     for (let i = 1; i < names.size(); i += 2) {
       const spec = names.lookup(i);
-      if (spec instanceof PDFDict && !(spec.get(PDFName.of('F')) && spec.get(PDFName.of('UF')))) report.add('21-001');
+      if (spec instanceof PDFDict && !(spec.get(pdfName('F')) && spec.get(pdfName('UF')))) report.add('21-001');
     }
   }
-  const xfa = getDict(catalog, 'AcroForm')?.get(PDFName.of('XFA'));
-  const needsRendering = catalog.lookup(PDFName.of('NeedsRendering'));
+  const xfa = getDict(catalog, 'AcroForm')?.get(pdfName('XFA'));
+  const needsRendering = catalog.lookup(pdfName('NeedsRendering'));
   if (xfa && needsRendering instanceof PDFBool && needsRendering.asBoolean()) report.add('25-001');
   const encrypt = doc.context.trailerInfo.Encrypt;
   const enc = encrypt instanceof PDFRef ? doc.context.lookup(encrypt) : encrypt;
   if (enc instanceof PDFDict) {
-    const p = enc.lookup(PDFName.of('P'));
+    const p = enc.lookup(pdfName('P'));
     if (!(p instanceof PDFNumber)) report.add('26-001');
     else if ((p.asNumber() & (1 << 9)) === 0) report.add('26-002');
   }

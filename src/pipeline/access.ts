@@ -17,7 +17,7 @@ import { PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef
 import { writeToUnicode } from '../pdf/cmap.js';
 import { applyEdits } from '../pdf/content.js';
 import { contentFixes, type TextRun } from '../pdf/content-pass.js';
-import { contentStreams, flateStream, nameOf, type FontInfo } from '../pdf/objects.js';
+import { contentStreams, flateStream, nameOf, pdfName, type FontInfo } from '../pdf/objects.js';
 import { forEachUnit } from '../pdf/pages.js';
 import type { Step } from '../pdf/interpret.js';
 import { readTree } from '../pdf/structure.js';
@@ -103,7 +103,7 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
   const keyOf = (ref: PDFRef | undefined) => {
     const owner = ref ? ctx.lookup(ref) : undefined;
     const dict = owner instanceof PDFStream ? owner.dict : owner instanceof PDFDict ? owner : undefined;
-    const key = dict?.lookup(PDFName.of('StructParents'));
+    const key = dict?.lookup(pdfName('StructParents'));
     return key instanceof PDFNumber ? key.asNumber() : undefined;
   };
   const linkText = tree ? linkMcids(tree.root, keyOf) : new Map<number, Set<number>>();
@@ -113,7 +113,7 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
   const fonts = new Set<FontInfo>();
   const decorative: { key: number; mcids: number[] }[] = [];
   const glyphs = new Map<FontInfo, Map<number, string>>();
-  const hasTags = (step: Step) => !!step.xobject && step.xobject.stream.dict.get(PDFName.of('StructParents')) !== undefined;
+  const hasTags = (step: Step) => !!step.xobject && step.xobject.stream.dict.get(pdfName('StructParents')) !== undefined;
   forEachUnit(doc, (unit) => {
     const wanted = unit.key !== undefined ? linkText.get(unit.key) : undefined;
     const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer, (mcid) => !!wanted?.has(mcid));
@@ -145,7 +145,7 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
       const page = doc.getPage(unit.page);
       // The page's old streams are replaced, not kept: they would only weigh on the file.
       for (const old of contentStreams(page.node)) if (old.ref) ctx.delete(old.ref);
-      page.node.set(PDFName.of('Contents'), ctx.register(flateStream(ctx, next)));
+      page.node.set(pdfName('Contents'), ctx.register(flateStream(ctx, next)));
       touch(page.ref);
     }
   });
@@ -192,10 +192,10 @@ export function finishDocument(doc: PDFDocument, meta: PdfMeta, touch: (ref: PDF
   doc.setLanguage(meta.lang ?? 'fr-FR');
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   const markInfo = ctx.obj({ Marked: true }) as PDFDict;
-  markInfo.set(PDFName.of('Marked'), PDFBool.True);
-  if (!(catalog.lookup(PDFName.of('MarkInfo')) instanceof PDFDict)) catalog.set(PDFName.of('MarkInfo'), markInfo);
+  markInfo.set(pdfName('Marked'), PDFBool.True);
+  if (!(catalog.lookup(pdfName('MarkInfo')) instanceof PDFDict)) catalog.set(pdfName('MarkInfo'), markInfo);
   const metadataRef = ctx.register(xmpStream(doc, xmpPacket({ ...xmpFields(meta), pdfua: false })));
-  catalog.set(PDFName.of('Metadata'), metadataRef);
+  catalog.set(pdfName('Metadata'), metadataRef);
   touch(ctx.trailerInfo.Root as PDFRef);
   touch(metadataRef);
   const info = ctx.trailerInfo.Info;
@@ -204,7 +204,7 @@ export function finishDocument(doc: PDFDocument, meta: PdfMeta, touch: (ref: PDF
 
 /** Declares PDF/UA-1 in the document's XMP metadata (written by finishDocument). */
 export function claimPdfUa(doc: PDFDocument, meta: PdfMeta): void {
-  const ref = doc.catalog.get(PDFName.of('Metadata'));
+  const ref = doc.catalog.get(pdfName('Metadata'));
   if (ref instanceof PDFRef) doc.context.assign(ref, xmpStream(doc, xmpPacket({ ...xmpFields(meta), pdfua: true })));
 }
 
