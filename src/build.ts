@@ -25,7 +25,7 @@ import type { AccessPool } from './pipeline/access-pool.js';
 import type { Assembled, Piece } from './pipeline/assemble.js';
 import type { Product } from './pipeline/outputs.js';
 import type { FrameLayout } from './pipeline/pagination.js';
-import { planBuild } from './pipeline/plan.js';
+import { planBuild, type PlanOptions } from './pipeline/plan.js';
 import type { Printer } from './pipeline/print.js';
 import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile } from './pipeline/publish.js';
 import type { RenderedDoc } from './pipeline/render.js';
@@ -64,13 +64,7 @@ async function steps() {
 }
 
 /** What `kitess build` is asked to do. */
-export interface BuildOptions {
-  /** Folder holding one sub-folder per kit. */
-  sheetsDir: string;
-  /** Output folder, replaced only when the whole build succeeded. */
-  outDir: string;
-  /** Kits to build; all when empty. */
-  kits?: string[];
+export interface BuildOptions extends PlanOptions {
   /** Pages printed at once. */
   concurrency?: number;
   /** Explicit browser executable (--browser). */
@@ -78,18 +72,6 @@ export interface BuildOptions {
   signal?: AbortSignal;
   /** Progress messages, in French. */
   log?: (message: string) => void;
-  /** Only fiches published by this date (AAAA-MM-JJ) are built; today by default. */
-  asOf?: string;
-  /** Include draft fiches. */
-  drafts?: boolean;
-  /** Previous edition (manifest.json or git ref): adds a « Nouveautés de cette édition » page. */
-  changelog?: string;
-  /** Print everything again, ignoring what the previous build left. */
-  force?: boolean;
-  /** Also make each booklet's print-shop version (bleed, crop marks, PDF/X) in `<kit>/impression/`. */
-  print?: boolean;
-  /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
-  recto?: boolean;
   /** Told of each step as it happens (progress line, preview). */
   onEvent?: BuildListener;
   /** Absolute paths of fiche sources to print before the others (the preview's edited fiches). */
@@ -99,8 +81,6 @@ export interface BuildOptions {
    * (the preview lets the pages showing the fiche load it before the booklet's assembly takes the processor).
    */
   offered?: (path: string) => Promise<void>;
-  /** Also make the web edition (a page per fiche and per kit, search); true by default, false for the preview. */
-  web?: boolean;
 }
 
 /** Things a caller may inject: a browser already running (tests share one), the accessibility pass's threads. */

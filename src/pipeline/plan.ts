@@ -13,16 +13,25 @@ import { assertSafeOutDir, readManifest, type Manifest, type ManifestKit } from 
 
 /** What plan needs of the build's options. */
 export interface PlanOptions {
+  /** Folder holding one sub-folder per kit. */
   sheetsDir: string;
+  /** Output folder, replaced only when the whole build succeeded. */
   outDir: string;
+  /** Kits to build; all when empty. */
   kits?: string[];
+  /** Only fiches published by this date (AAAA-MM-JJ) are built; today by default. */
   asOf?: string;
+  /** Include draft fiches. */
   drafts?: boolean;
+  /** Previous edition (manifest.json or git ref): adds a « Nouveautés de cette édition » page. */
   changelog?: string;
+  /** Print everything again, ignoring what the previous build left. */
   force?: boolean;
+  /** Also make each booklet's print-shop version (bleed, crop marks, PDF/X) in `<kit>/impression/`. */
   print?: boolean;
+  /** Print-shop version where every fiche starts on a right-hand page (implies `print`). */
   recto?: boolean;
-  /** Whether the build makes the web edition (false for the preview). */
+  /** Also make the web edition (a page per fiche and per kit, search); true by default, false for the preview. */
   web?: boolean;
 }
 
