@@ -37,7 +37,7 @@ import { VERSION } from './version.js';
  * starts none of the Markdown, PDF or browser machinery.
  */
 async function steps() {
-  const [prepare, render, print, access, pool, assemble, pagination, cache, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
+  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
     import('./prepare.js'),
     import('./pipeline/render.js'),
     import('./pipeline/print.js'),
@@ -46,6 +46,7 @@ async function steps() {
     import('./pipeline/assemble.js'),
     import('./pipeline/pagination.js'),
     import('./pipeline/cache.js'),
+    import('./pipeline/analysis-cache.js'),
     import('./pipeline/inputs.js'),
     import('./pipeline/outputs.js'),
     import('./pipeline/publish.js'),
@@ -60,7 +61,7 @@ async function steps() {
     import('./web/edition.js'),
   ]);
   void access;
-  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
 }
 
 /** What `kitess build` is asked to do. */
@@ -108,6 +109,8 @@ export interface BuildResult {
   asOf: string;
   /** Web pages made by this run, and web pages taken unchanged from the previous build (absent when nothing changed). */
   web?: { written: string[]; reused: string[] };
+  /** Fiches parsed and transformed by this run, and fiches whose previous analysis was taken (absent when nothing changed). */
+  analysed?: { fresh: string[]; reused: string[] };
 }
 
 /** The Producer of every PDF and the manifest's generator. */
@@ -137,11 +140,12 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const {
     prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
     leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
-    ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition,
+    ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition, AnalysisCache,
   } = await steps();
 
-  // prepare: load → parse → transform
-  const prepared = await prepareKits(options.sheetsDir, plan.changed, timings);
+  // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
+  const analyses = new AnalysisCache(options.outDir, !options.force);
+  const prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
   if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
   throwIfAborted(signal);
   const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
@@ -292,7 +296,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         themes: (fiche: Fiche) => prepared.themes?.of(kit.id, fiche.name),
         leftOut: leftOut.filter((l) => l.kit === kit.id),
       });
-      files.push(...out.files, ...caches.get(kit.id)!.outputs());
+      files.push(...out.files, ...caches.get(kit.id)!.outputs(), ...analyses.outputs(kit.id));
       entries.push(out.entry);
       printed.push(...out.printed);
       reused.push(...out.reused);
@@ -336,6 +340,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     leftOut: [...plan.stray, ...leftOut, ...plan.kept.flatMap((k) => k.leftOut ?? [])],
     asOf: plan.settings.asOf,
     web: webPages,
+    analysed: prepared.analysed,
   };
 }
 
