@@ -31,13 +31,14 @@ import { sha256, type Manifest, type ManifestFile, type ManifestKit, type Output
 import type { RenderedDoc } from './pipeline/render.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
+import { trace } from './trace.js';
 
 /**
  * The modules of the steps after plan, loaded only when there is something to do: a build with nothing to do
  * starts none of the Markdown, PDF or browser machinery.
  */
 async function steps() {
-  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
+  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
     import('./prepare.js'),
     import('./pipeline/render.js'),
     import('./pipeline/print.js'),
@@ -51,7 +52,6 @@ async function steps() {
     import('./pipeline/outputs.js'),
     import('./pipeline/publish.js'),
     import('./pipeline/distribute.js'),
-    import('./browser.js'),
     import('./pdfua/check.js'),
     import('./printshop/edition.js'),
     import('./budget.js'),
@@ -61,7 +61,7 @@ async function steps() {
     import('./web/edition.js'),
   ]);
   void access;
-  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
 }
 
 /** What `kitess build` is asked to do. */
@@ -128,6 +128,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const emit = options.onEvent ?? (() => undefined);
   const { signal } = options;
 
+  trace('build start');
   // plan
   const plan = await planBuild(options);
   const keptPaths = (kits: ManifestKit[]) => kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
@@ -137,32 +138,40 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
-  const {
-    prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
-    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
-    ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition, AnalysisCache,
-  } = await steps();
-
-  // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
-  const analyses = new AnalysisCache(options.outDir, !options.force);
-  const prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
-  if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
-  throwIfAborted(signal);
-  const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
-  const changelog = options.changelog && changesSince ? await changesSince(options.changelog, options.sheetsDir) : undefined;
-  const kits = prepared.kits.map((kit) => publishedKit(kit, plan.settings.asOf, plan.settings.drafts));
-  const leftOut = leftOutOf(prepared.kits, prepared.diagnostics, plan.settings);
-
+  trace('planned');
+  // Chromium and the accessibility thread start now, while the other steps' modules load and the sources are read
+  // and checked: they take the second processor while this one parses. A build stopped by source errors closes
+  // them unused.
+  const { lazyBrowser } = await import('./browser.js');
+  const { AccessPool } = await import('./pipeline/access-pool.js');
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
-  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  void browser.get().catch(() => undefined); // a failed start is reported by the first print that needs it
+  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
+  const pool = deps.access ?? new AccessPool(1);
+  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
+  if (!benchWithoutAccess) pool.start();
   let printer: Printer | undefined = deps.printer;
+  const release = async () => {
+    if (!deps.access) await pool.close();
+    if (!deps.printer) await printer?.close();
+    await browser.close();
+  };
+
+  const {
+    prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
+    ficheMeta, bookletMeta, pdfDate, makeWebEdition, AnalysisCache,
+  } = await steps().catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+  trace('steps imported');
+
+  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
-  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
-  const pool = deps.access ?? new AccessPool(1);
-  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
     // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
     if (benchWithoutAccess) {
@@ -182,7 +191,21 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const printed: string[] = [];
   const reused: string[] = [];
   const webPages = { written: [] as string[], reused: [] as string[] };
+  let prepared: Awaited<ReturnType<typeof prepareKits>>;
+  let changelog: Awaited<ReturnType<typeof import('./changelog.js').changesSince>> | undefined;
+  let leftOut: LeftOut[];
   try {
+    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
+    const analyses = new AnalysisCache(options.outDir, !options.force);
+    prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
+    trace('prepared');
+    if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
+    throwIfAborted(signal);
+    const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
+    changelog = options.changelog && changesSince ? await changesSince(options.changelog, options.sheetsDir) : undefined;
+    const kits = prepared.kits.map((kit) => publishedKit(kit, plan.settings.asOf, plan.settings.drafts));
+    leftOut = leftOutOf(prepared.kits, prepared.diagnostics, plan.settings);
+
     const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force)]));
     const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
@@ -208,7 +231,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const needsPieces = (kit: Kit) => !oldBooklets.get(kit) || (wantsPrint(kit) && !oldPrints.get(kit));
     const needed = jobs.map((job, i) => !oldSingles[i] || needsPieces(job.kit));
     // Every kept piece is looked up, needed or not, so that the cache keeps it for the next build.
+    trace('old outputs read');
     const cached = await Promise.all(jobs.map((job) => caches.get(job.kit.id)!.get(job.key)));
+    trace('pieces read');
     emit({ type: 'fiches', toPrint: jobs.filter((_, i) => needed[i] && !cached[i]).length, reused: jobs.filter((_, i) => !needed[i] || cached[i]).length });
 
     // Fiches: render → print → access each body not kept, then assemble its own PDF; the fiches asked first
@@ -235,6 +260,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
       if (first.has(fiche.source.absPath)) await options.offered?.(fichePath(kit, fiche));
     });
+    trace('fiches done');
     // A fiche over its page budget stops the build before the booklets are made: nothing is written.
     const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, singles[i]!.pages) ?? []);
     if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
@@ -267,6 +293,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       return { bytes: made.bytes, pages: made.pages, inputs: bookletKeys.get(kit)!, reused: false };
     });
 
+    trace('booklets done');
     // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a. The
     // booklet's own pages are printed at the larger size; the fiches' bodies are the same pieces.
     const editions = await mapLimit(kits, concurrency, async (kit) => {
@@ -304,6 +331,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
     // web: a page per fiche and one per kit, from the same trees as the PDFs (their sizes shown); pages whose
     // inputs did not change are taken from the previous build. The preview, which shows only PDFs, skips it.
+    trace('outputs listed');
     if (options.web !== false) {
       const web = await timings.time('render', () => makeWebEdition(kits, entries, plan.previous?.kits, options.outDir));
       files.push(...web.files);
@@ -315,12 +343,11 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     if (signal?.aborted) throw new AbortedError();
     throw error;
   } finally {
-    if (!deps.access) await pool.close();
-    if (!deps.printer) await printer?.close();
-    await browser.close();
+    await release();
   }
   throwIfAborted(signal);
 
+  trace('web done, closed');
   // publish, then distribute (zips, download page) into the staging folder
   emit({ type: 'publish' });
   await timings.time('publish', async () => {
@@ -328,6 +355,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, plan.changed, distribute);
   });
+  trace('published');
   const all = [...entries, ...plan.kept].sort((a, b) => a.id.localeCompare(b.id));
   return {
     kits: all,

@@ -14,6 +14,7 @@ import { SEARCH_SCRIPT } from '../web/page.js';
 import { sharedWebFiles } from '../web/site.js';
 import { icon, partIcon } from '../design/icons.js';
 import { readableOn } from '../design/svg.js';
+import { trace } from '../trace.js';
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
@@ -265,6 +266,7 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest)) : undefined };
   // The web edition's shared files (stylesheet, fonts, search script and index); those of the previous build that
   // are no longer made are removed (only files the manifest says kitess wrote).
+  trace('zips');
   const old = await readManifest(dir);
   const shared = final.kits.some((k) => k.web) ? await sharedWebFiles(dir, final, old?.web) : { files: [], kept: [], search: undefined };
   const listed = [...shared.kept, ...shared.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256(f.bytes) }))];
@@ -275,6 +277,7 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
     await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
     await replaceFile(path.join(dir, f.path), f.bytes);
   }
+  trace('shared web files');
   if (listed.length > 0) final.web = { files: listed.sort((a, b) => a.path.localeCompare(b.path)), ...(shared.search ? { search: shared.search } : {}) };
   await replaceFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;
