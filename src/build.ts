@@ -170,6 +170,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
+    trace('browser ready');
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
@@ -247,8 +248,13 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       if (needed[i]) {
         let piece: Piece | undefined = cached[i];
         if (!piece) {
+          trace(`render ${fiche.name}`);
           const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
-          piece = await access(await print(doc));
+          trace(`print ${fiche.name}`);
+          const raw = await print(doc);
+          trace(`access ${fiche.name}`);
+          piece = await access(raw);
+          trace(`assemble ${fiche.name}`);
         }
         caches.get(kit.id)!.put(key, piece);
         pieces[i] = piece;
@@ -280,6 +286,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         layout = raw.layout;
       }
       cache.put(key, frame);
+      trace('frame ready');
       const booklet = planBooklet(kit, lengths, layout.front, layout.back, variant.recto);
       return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit, GENERATOR), variant));
     };

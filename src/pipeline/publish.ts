@@ -33,6 +33,8 @@ export interface ManifestZip {
   bytes: number;
   sha256: string;
   files: number;
+  /** Key of the members and date it was made from: equal keys mean the zip need not be made again. */
+  inputs?: string;
 }
 
 /** What the manifest says of a file of the web edition (a page, its style, an image, the search index). */

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserHandle } from '../../src/browser.js';
@@ -6,6 +6,8 @@ import type { SourceError } from '../../src/errors.js';
 import { testBrowser } from '../helpers/browser.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
+import { unzipSync } from 'fflate';
+import type { Manifest } from '../../src/pipeline/publish.js';
 
 let browser: BrowserHandle;
 beforeAll(async () => {
@@ -93,5 +95,36 @@ describe('the analysis of unchanged fiches kept between builds (issue 16)', () =
     const error = await (await freshBuild())({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser }).catch((e: SourceError) => e);
     const duplicate = (error as SourceError).diagnostics.find((d) => d.rule === 'numero-en-double');
     expect(duplicate).toMatchObject({ file: expect.stringContaining('03-contractualisation.md'), line: 2, column: 9, severity: 'erreur' });
+  });
+});
+
+describe('the zips of a rebuild (issue 16)', () => {
+  it('keeps a zip whose members did not change as it was, and makes again those whose members changed', async () => {
+    const { sheets, root } = fixture();
+    cpSync(path.join(sheets, 'demo'), path.join(sheets, 'autre'), { recursive: true });
+    edit(path.join(sheets, 'autre/kit.yml'), /^identifiant: demo$/m, 'identifiant: autre');
+    const dist = path.join(root, 'dist');
+    const manifest = (): Manifest => JSON.parse(readFileSync(path.join(dist, 'manifest.json'), 'utf8'));
+    const inode = (file: string) => statSync(path.join(dist, file)).ino;
+    await (await freshBuild())({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    const before = manifest();
+    const zipOf = (m: Manifest, kit: string) => m.kits.find((k) => k.id === kit)!.zip!;
+    const inodes = { autre: inode(zipOf(before, 'autre').path), demo: inode(zipOf(before, 'demo').path), all: inode(before.zip!.path) };
+
+    edit(demo(sheets, '03-contractualisation.md'), 'précise la différence', 'explique la différence');
+    await (await freshBuild())({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    const after = manifest();
+    // The other kit's zip: the same file, the same entry.
+    expect(zipOf(after, 'autre')).toEqual(zipOf(before, 'autre'));
+    expect(inode(zipOf(after, 'autre').path)).toBe(inodes.autre);
+    // The edited kit's zip and the zip of everything: made again, with the new PDF in them.
+    expect(zipOf(after, 'demo').sha256).not.toBe(zipOf(before, 'demo').sha256);
+    expect(inode(zipOf(after, 'demo').path)).not.toBe(inodes.demo);
+    expect(inode(after.zip!.path)).not.toBe(inodes.all);
+    for (const zip of [zipOf(after, 'demo'), zipOf(after, 'autre'), after.zip!]) {
+      const members = unzipSync(readFileSync(path.join(dist, zip.path)));
+      expect(Object.keys(members).length).toBe(zip.files);
+      for (const [name, bytes] of Object.entries(members)) expect(Buffer.from(bytes).equals(readFileSync(path.join(dist, name))), `${zip.path}: ${name}`).toBe(true);
+    }
   });
 });
