@@ -168,6 +168,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   trace('steps imported');
 
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  // A first printer tab loads the theme's stylesheets and fonts as soon as Chromium is up, while the sources are read.
+  if (!deps.printer) {
+    browser
+      .get()
+      .then((handle) => {
+        printer ??= new Printer(handle.browser, concurrency);
+        printer.warm();
+      })
+      .catch(() => undefined);
+  }
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
     trace('browser ready');
