@@ -339,6 +339,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         ...(changes(kit) ? { changes: changes(kit)! } : {}),
         themes: (fiche: Fiche) => prepared.themes?.of(kit.id, fiche.name),
         leftOut: leftOut.filter((l) => l.kit === kit.id),
+        previous: { entry: previousEntry(kit), outDir: options.outDir },
       });
       files.push(...out.files, ...caches.get(kit.id)!.outputs(), ...analyses.outputs(kit.id));
       entries.push(out.entry);

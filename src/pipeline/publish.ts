@@ -78,6 +78,8 @@ export interface ManifestKit {
   fiches: ManifestFiche[];
   /** Small picture of the cover, for the download page. */
   cover?: string;
+  /** Key of what the cover's picture is drawn from: equal keys mean it need not be drawn again. */
+  coverInputs?: string;
   /** Zip of the kit's fiches. */
   zip?: ManifestZip;
   /** Key of the kit's raw sources and build settings: equal keys mean nothing of the kit changed. */
