@@ -31,7 +31,6 @@ import { sha256, type Manifest, type ManifestFile, type ManifestKit, type Output
 import type { RenderedDoc } from './pipeline/render.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
-import { trace } from './trace.js';
 
 /**
  * The modules of the steps after plan, loaded only when there is something to do: a build with nothing to do
@@ -128,7 +127,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const emit = options.onEvent ?? (() => undefined);
   const { signal } = options;
 
-  trace('build start');
   // plan
   const plan = await planBuild(options);
   const keptPaths = (kits: ManifestKit[]) => kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
@@ -138,7 +136,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
-  trace('planned');
   // Chromium and the accessibility thread start now, while the other steps' modules load and the sources are read
   // and checked: they take the second processor while this one parses. A build stopped by source errors closes
   // them unused.
@@ -165,7 +162,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     await release();
     throw error;
   });
-  trace('steps imported');
 
   const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
   // A first printer tab loads the theme's stylesheets and fonts as soon as Chromium is up, while the sources are read.
@@ -180,7 +176,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
-    trace('browser ready');
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
@@ -209,7 +204,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
     const analyses = new AnalysisCache(options.outDir, !options.force);
     prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
-    trace('prepared');
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);
     const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
@@ -242,9 +236,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const needsPieces = (kit: Kit) => !oldBooklets.get(kit) || (wantsPrint(kit) && !oldPrints.get(kit));
     const needed = jobs.map((job, i) => !oldSingles[i] || needsPieces(job.kit));
     // Every kept piece is looked up, needed or not, so that the cache keeps it for the next build.
-    trace('old outputs read');
     const cached = await Promise.all(jobs.map((job) => caches.get(job.kit.id)!.get(job.key)));
-    trace('pieces read');
     emit({ type: 'fiches', toPrint: jobs.filter((_, i) => needed[i] && !cached[i]).length, reused: jobs.filter((_, i) => !needed[i] || cached[i]).length });
 
     // Fiches: render → print → access each body not kept, then assemble its own PDF; the fiches asked first
@@ -258,13 +250,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       if (needed[i]) {
         let piece: Piece | undefined = cached[i];
         if (!piece) {
-          trace(`render ${fiche.name}`);
           const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
-          trace(`print ${fiche.name}`);
-          const raw = await print(doc);
-          trace(`access ${fiche.name}`);
-          piece = await access(raw);
-          trace(`assemble ${fiche.name}`);
+          piece = await access(await print(doc));
         }
         caches.get(kit.id)!.put(key, piece);
         pieces[i] = piece;
@@ -276,7 +263,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
       if (first.has(fiche.source.absPath)) await options.offered?.(fichePath(kit, fiche));
     });
-    trace('fiches done');
     // A fiche over its page budget stops the build before the booklets are made: nothing is written.
     const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, singles[i]!.pages) ?? []);
     if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
@@ -296,7 +282,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         layout = raw.layout;
       }
       cache.put(key, frame);
-      trace('frame ready');
       const booklet = planBooklet(kit, lengths, layout.front, layout.back, variant.recto);
       return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit, GENERATOR), variant));
     };
@@ -310,7 +295,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       return { bytes: made.bytes, pages: made.pages, inputs: bookletKeys.get(kit)!, reused: false };
     });
 
-    trace('booklets done');
     // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a. The
     // booklet's own pages are printed at the larger size; the fiches' bodies are the same pieces.
     const editions = await mapLimit(kits, concurrency, async (kit) => {
@@ -349,7 +333,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
     // web: a page per fiche and one per kit, from the same trees as the PDFs (their sizes shown); pages whose
     // inputs did not change are taken from the previous build. The preview, which shows only PDFs, skips it.
-    trace('outputs listed');
     if (options.web !== false) {
       const web = await timings.time('render', () => makeWebEdition(kits, entries, plan.previous?.kits, options.outDir));
       files.push(...web.files);
@@ -365,7 +348,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   throwIfAborted(signal);
 
-  trace('web done, closed');
   // publish, then distribute (zips, download page) into the staging folder
   emit({ type: 'publish' });
   await timings.time('publish', async () => {
@@ -373,7 +355,6 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
     await publish(options.outDir, files, manifest, plan.changed, distribute);
   });
-  trace('published');
   const all = [...entries, ...plan.kept].sort((a, b) => a.id.localeCompare(b.id));
   return {
     kits: all,

@@ -14,7 +14,6 @@ import { SEARCH_SCRIPT } from '../web/page.js';
 import { sharedWebFiles } from '../web/site.js';
 import { icon, partIcon } from '../design/icons.js';
 import { readableOn } from '../design/svg.js';
-import { trace } from '../trace.js';
 
 /** The date stamped on zip entries: SOURCE_DATE_EPOCH, else the given edition date, so zips are reproducible. */
 function zipDate(isoDate: string): Date {
@@ -36,7 +35,6 @@ function zipKey(members: { path: string; sha256: string }[], date: Date): string
 // PDFs are already compressed: the zips store them as they are (level 0), which is 40 times faster.
 async function writeZip(dir: string, zipPath: string, members: { path: string; sha256: string }[], date: Date, previous: ManifestZip | undefined): Promise<ManifestZip> {
   const inputs = zipKey(members, date);
-  trace(`zip ${zipPath}`);
   if (previous?.path === zipPath && previous.inputs === inputs) {
     // The staging folder starts as a copy (hard links) of the previous output: the zip is there if it is whole.
     const old = await readFile(path.join(dir, zipPath)).catch(() => undefined);
@@ -44,11 +42,8 @@ async function writeZip(dir: string, zipPath: string, members: { path: string; s
   }
   const entries: Zippable = {};
   for (const member of byPath(members)) entries[member.path] = [await readFile(path.join(dir, member.path)), { mtime: date, level: 0 }];
-  trace(`zip read ${zipPath}`);
   const bytes = zipSync(entries, { mtime: date });
-  trace(`zip made ${zipPath}`);
   await replaceFile(path.join(dir, zipPath), bytes);
-  trace(`zip written ${zipPath}`);
   return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length, inputs };
 }
 
@@ -291,7 +286,6 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
   const all = kits.flatMap((k) => [k.booklet, ...k.fiches]);
   const latest = kits.map((k) => k.edition.date).sort().pop() ?? '2026-01-01';
   const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest), old?.zip) : undefined };
-  trace('zips');
   // Of the previous build's shared files, those no longer made are removed (only files the manifest says kitess wrote).
   const shared = await sharing;
   const listed = [...shared.kept, ...shared.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256(f.bytes) }))];
@@ -302,7 +296,6 @@ export async function distribute(dir: string, manifest: Manifest): Promise<Manif
     await mkdir(path.dirname(path.join(dir, f.path)), { recursive: true });
     await replaceFile(path.join(dir, f.path), f.bytes);
   }
-  trace('shared web files');
   if (listed.length > 0) final.web = { files: listed.sort((a, b) => a.path.localeCompare(b.path)), ...(shared.search ? { search: shared.search } : {}) };
   await replaceFile(path.join(dir, 'index.html'), renderIndex(final, await readFile(path.join(TEMPLATES_DIR, 'download.css'), 'utf8')));
   return final;

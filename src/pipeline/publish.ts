@@ -5,7 +5,6 @@ import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
 import type { KitChanges } from '../model.js';
-import { trace } from '../trace.js';
 
 /** The folder, inside the output folder, where a build keeps its printed pieces for the next one (see cache.ts). */
 export const CACHE_DIR = '.kitess-cache';
@@ -227,7 +226,6 @@ export async function publish(
   try {
     if (existsSync(outDir)) {
       await linkTree(outDir, tmp);
-      trace('linked');
       // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
       // longer asked for); files kitess did not write, such as the A5 booklet of `kitess impose`, are kept.
       const previous = await readManifest(outDir);
@@ -240,15 +238,12 @@ export async function publish(
     } else {
       await mkdir(tmp, { recursive: true });
     }
-    trace('removed');
     for (const file of files) {
       const target = path.join(tmp, file.path);
       await mkdir(path.dirname(target), { recursive: true });
       await replaceFile(target, file.bytes);
     }
-    trace('files written');
     const final = await finish(tmp, manifest);
-    trace('distributed');
     // manifest.json too is a link to the previous one until replaced.
     await replaceFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
   } catch (error) {
@@ -264,7 +259,6 @@ export async function publish(
     await rm(tmp, { recursive: true, force: true });
     throw error;
   }
-  trace('swapped');
   if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
