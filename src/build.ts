@@ -37,7 +37,7 @@ import { VERSION } from './version.js';
  * starts none of the Markdown, PDF or browser machinery.
  */
 async function steps() {
-  const [prepare, render, print, access, pool, assemble, pagination, cache, inputs, outputs, publish, distribute, browser, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
+  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
     import('./prepare.js'),
     import('./pipeline/render.js'),
     import('./pipeline/print.js'),
@@ -46,11 +46,11 @@ async function steps() {
     import('./pipeline/assemble.js'),
     import('./pipeline/pagination.js'),
     import('./pipeline/cache.js'),
+    import('./pipeline/analysis-cache.js'),
     import('./pipeline/inputs.js'),
     import('./pipeline/outputs.js'),
     import('./pipeline/publish.js'),
     import('./pipeline/distribute.js'),
-    import('./browser.js'),
     import('./pdfua/check.js'),
     import('./printshop/edition.js'),
     import('./budget.js'),
@@ -60,7 +60,7 @@ async function steps() {
     import('./web/edition.js'),
   ]);
   void access;
-  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...inputs, ...outputs, ...publish, ...distribute, ...browser, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
 }
 
 /** What `kitess build` is asked to do. */
@@ -108,6 +108,8 @@ export interface BuildResult {
   asOf: string;
   /** Web pages made by this run, and web pages taken unchanged from the previous build (absent when nothing changed). */
   web?: { written: string[]; reused: string[] };
+  /** Fiches parsed and transformed by this run, and fiches whose previous analysis was taken (absent when nothing changed). */
+  analysed?: { fresh: string[]; reused: string[] };
 }
 
 /** The Producer of every PDF and the manifest's generator. */
@@ -134,31 +136,48 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
-  const {
-    prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
-    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
-    ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition,
-  } = await steps();
-
-  // prepare: load → parse → transform
-  const prepared = await prepareKits(options.sheetsDir, plan.changed, timings);
-  if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
-  throwIfAborted(signal);
-  const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
-  const changelog = options.changelog && changesSince ? await changesSince(options.changelog, options.sheetsDir) : undefined;
-  const kits = prepared.kits.map((kit) => publishedKit(kit, plan.settings.asOf, plan.settings.drafts));
-  const leftOut = leftOutOf(prepared.kits, prepared.diagnostics, plan.settings);
-
+  // Chromium and the accessibility thread start now, while the other steps' modules load and the sources are read
+  // and checked: they take the second processor while this one parses. A build stopped by source errors closes
+  // them unused.
+  const { lazyBrowser } = await import('./browser.js');
+  const { AccessPool } = await import('./pipeline/access-pool.js');
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
-  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  void browser.get().catch(() => undefined); // a failed start is reported by the first print that needs it
+  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
+  const pool = deps.access ?? new AccessPool(1);
+  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
+  if (!benchWithoutAccess) pool.start();
   let printer: Printer | undefined = deps.printer;
+  const release = async () => {
+    if (!deps.access) await pool.close();
+    if (!deps.printer) await printer?.close();
+    await browser.close();
+  };
+
+  const {
+    prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
+    ficheMeta, bookletMeta, pdfDate, makeWebEdition, AnalysisCache,
+  } = await steps().catch(async (error: unknown) => {
+    await release();
+    throw error;
+  });
+
+  const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
+  // A first printer tab loads the theme's stylesheets and fonts as soon as Chromium is up, while the sources are read.
+  if (!deps.printer) {
+    browser
+      .get()
+      .then((handle) => {
+        printer ??= new Printer(handle.browser, concurrency);
+        printer.warm();
+      })
+      .catch(() => undefined);
+  }
   const print = async (doc: RenderedDoc, outline = true) => {
     printer ??= new Printer((await browser.get()).browser, concurrency);
     return timings.time('print', () => printer!.print(doc, { signal, outline }));
   };
-  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time.
-  const pool = deps.access ?? new AccessPool(1);
-  const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
     // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
     if (benchWithoutAccess) {
@@ -178,7 +197,20 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const printed: string[] = [];
   const reused: string[] = [];
   const webPages = { written: [] as string[], reused: [] as string[] };
+  let prepared: Awaited<ReturnType<typeof prepareKits>>;
+  let changelog: Awaited<ReturnType<typeof import('./changelog.js').changesSince>> | undefined;
+  let leftOut: LeftOut[];
   try {
+    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
+    const analyses = new AnalysisCache(options.outDir, !options.force);
+    prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
+    if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
+    throwIfAborted(signal);
+    const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
+    changelog = options.changelog && changesSince ? await changesSince(options.changelog, options.sheetsDir) : undefined;
+    const kits = prepared.kits.map((kit) => publishedKit(kit, plan.settings.asOf, plan.settings.drafts));
+    leftOut = leftOutOf(prepared.kits, prepared.diagnostics, plan.settings);
+
     const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force)]));
     const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
@@ -291,8 +323,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         ...(changes(kit) ? { changes: changes(kit)! } : {}),
         themes: (fiche: Fiche) => prepared.themes?.of(kit.id, fiche.name),
         leftOut: leftOut.filter((l) => l.kit === kit.id),
+        previous: { entry: previousEntry(kit), outDir: options.outDir },
       });
-      files.push(...out.files, ...caches.get(kit.id)!.outputs());
+      files.push(...out.files, ...caches.get(kit.id)!.outputs(), ...analyses.outputs(kit.id));
       entries.push(out.entry);
       printed.push(...out.printed);
       reused.push(...out.reused);
@@ -311,9 +344,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     if (signal?.aborted) throw new AbortedError();
     throw error;
   } finally {
-    if (!deps.access) await pool.close();
-    if (!deps.printer) await printer?.close();
-    await browser.close();
+    await release();
   }
   throwIfAborted(signal);
 
@@ -336,6 +367,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     leftOut: [...plan.stray, ...leftOut, ...plan.kept.flatMap((k) => k.leftOut ?? [])],
     asOf: plan.settings.asOf,
     web: webPages,
+    analysed: prepared.analysed,
   };
 }
 

@@ -10,6 +10,7 @@ import { readThemes, type Themes } from './design/themes.js';
 export { selectKits } from './pipeline/load.js';
 import { createProcessor, fileDiagnostics, parseFiche, parseKitConfig } from './pipeline/parse.js';
 import { checkKit, makeKit, transformFiche, type UnreadableFiche } from './pipeline/transform.js';
+import { analysisKey, type Analysis, type AnalysisCache } from './pipeline/analysis-cache.js';
 import type { Timings } from './timings.js';
 import { checkCompetences, COMPETENCES_FILE, readCompetences } from './design/competences.js';
 
@@ -21,6 +22,8 @@ export interface Prepared {
   collection: KitSummary[];
   /** The themes of the download page's filter (sheets/themes.yml), if any. */
   themes?: Themes;
+  /** The fiches (paths shown in messages) parsed and transformed now, and those taken from a previous analysis. */
+  analysed: { fresh: string[]; reused: string[] };
 }
 
 /**
@@ -46,20 +49,25 @@ async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[])
  * The fiches this process has read and transformed, by source path: a process that builds again and again (the
  * preview) does not transform again the fiches whose inputs did not change — the fiche's text and paths, the
  * working folder (messages name files relative to it), and the names of the kit folder's files (a fiche's images
- * are checked for existence). One entry per source, so the map does not grow with the number of builds.
+ * are checked for existence). One entry per source, so the map does not grow with the number of builds. A build
+ * also finds there, or in the analysis cache on disk, the fiches the previous build analysed (analysis-cache.ts).
  */
-const transformed = new Map<string, { key: string; fiche: Fiche; diagnostics: Diagnostic[] }>();
+const transformed = new Map<string, { key: string; analysis: Analysis }>();
 
 /** The names of every file of a kit's folder, sub-folders included. */
 function listing(dir: string): string {
   return readdirSync(dir, { recursive: true }).map(String).sort().join('\0');
 }
 
-/** Load → parse → transform for the given kits: everything the build checks before printing. */
-export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings): Promise<Prepared> {
+/**
+ * Load → parse → transform for the given kits: everything the build checks before printing. With a cache (the
+ * build's), the fiches analysed by the previous build are taken from it instead of parsed and transformed again.
+ */
+export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings, cache?: AnalysisCache): Promise<Prepared> {
   const processor = createProcessor();
   const diagnostics: Diagnostic[] = [];
   const kits: Kit[] = [];
+  const analysed: Prepared['analysed'] = { fresh: [], reused: [] };
   for (const id of ids) {
     const loaded = await (timings ? timings.time('load', () => loadKit(sheetsDir, id)) : loadKit(sheetsDir, id));
     diagnostics.push(...loaded.diagnostics);
@@ -71,12 +79,18 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
       const files = listing(loaded.source.dir);
       for (const sheet of loaded.source.sheets) {
         const key = createHash('sha256').update([sheet.absPath, sheet.path, process.cwd(), files, sheet.text].join('\0')).digest('hex');
+        const stored = cache ? analysisKey(key, loaded.source.config.text) : undefined;
         const known = transformed.get(sheet.absPath);
-        if (known?.key === key) {
-          diagnostics.push(...known.diagnostics);
-          fiches.push(known.fiche);
+        const found = known?.key === key ? known.analysis : stored ? await cache!.get(id, stored, sheet) : undefined;
+        if (found) {
+          analysed.reused.push(sheet.path);
+          diagnostics.push(...found.diagnostics);
+          fiches.push(found.fiche);
+          transformed.set(sheet.absPath, { key, analysis: found });
+          if (stored) cache!.put(id, stored, found);
           continue;
         }
+        analysed.fresh.push(sheet.path);
         const parsed = parseFiche(processor, sheet);
         diagnostics.push(...parsed.diagnostics);
         if (!parsed.fiche) {
@@ -91,7 +105,9 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
         const made = await transformFiche(processor, parsed.fiche);
         diagnostics.push(...made.diagnostics);
         fiches.push(made.fiche);
-        transformed.set(sheet.absPath, { key, fiche: made.fiche, diagnostics: [...parsed.diagnostics, ...made.diagnostics] });
+        const analysis = { fiche: made.fiche, frontmatter: parsed.fiche.frontmatter, diagnostics: [...parsed.diagnostics, ...made.diagnostics] };
+        transformed.set(sheet.absPath, { key, analysis });
+        if (stored) cache!.put(id, stored, analysis);
       }
       const { competences, diagnostics: competencesDiagnostics } = readCompetences(loaded.source.dir);
       diagnostics.push(...competencesDiagnostics);
@@ -118,5 +134,5 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
   const collection = await readCollection(sheetsDir, ids, kits);
   const { themes, diagnostics: themeDiagnostics } = readThemes(sheetsDir);
   diagnostics.push(...themeDiagnostics);
-  return { kits, diagnostics, collection, ...(themes ? { themes } : {}) };
+  return { kits, diagnostics, collection, analysed, ...(themes ? { themes } : {}) };
 }

@@ -131,6 +131,7 @@ const FONTKIT_FOR_PDF_LIB = {
     let font = adapted.get(data);
     if (!font) {
       const base = fontkit.create(Buffer.from(data)) as fontkit.Font & { createSubset(): { encode(): Uint8Array } };
+      canonicalGlyphs(base);
       const createSubset = base.createSubset.bind(base);
       const layout = base.layout.bind(base);
       const layouts = new Map<string, fontkit.GlyphRun>();
@@ -171,6 +172,18 @@ const FONTKIT_FOR_PDF_LIB = {
   },
 };
 const adapted = new WeakMap<Uint8Array, object>();
+
+/**
+ * fontkit keeps each glyph it makes with the characters it was made for, and pdf-lib maps the glyph back to them in
+ * the PDF's ToUnicode. Made by a text, a glyph drawn for several characters (the space and the no-break space) reads
+ * as whichever came first in the process; made as the component of an accented capital a subset was encoded with
+ * (« É » draws « E »), it reads as nothing at all. Either way the bytes depended on what the process had stamped
+ * before: a one-fiche rebuild did not give the bytes of a clean build. Every glyph of the font's character map is
+ * made here, before any text, for the lowest of its characters.
+ */
+function canonicalGlyphs(font: fontkit.Font): void {
+  for (const cp of [...font.characterSet].sort((a, b) => a - b)) font.glyphForCodePoint(cp);
+}
 
 /** A run laid out: its width at the stamps' size, and after each glyph the TJ adjustment kerning makes. */
 function setRun(text: string, weight: StampWeight, subset: (typeof SUBSETS)[number]): { width: number; kerns: number[] } {

@@ -31,6 +31,14 @@ export class AccessPool {
   /** At most `size` threads, started on first use. */
   constructor(private readonly size: number) {}
 
+  /**
+   * Starts a thread now rather than at the first job, so that it loads its modules while the build does
+   * something else (reading the sources, starting Chromium).
+   */
+  start(): void {
+    if (this.threaded && !this.closed && this.all.length < this.size) this.idle.push(this.spawn());
+  }
+
   /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
   run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<AccessResult> {
     if (!this.threaded) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece);

@@ -21,13 +21,30 @@ function zipDate(isoDate: string): Date {
   return sourceDateEpoch() ?? new Date(`${isoDate}T12:00:00`);
 }
 
+/** Members in the order the zips list them (by path, code unit by code unit). */
+const byPath = <T extends { path: string }>(members: T[]) => [...members].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+
+/**
+ * What a zip is made from: its members' paths and bytes (their sha256, from the manifest) and the date stamped on
+ * them. A zip of the previous build with the same key, still whole, is kept as it is.
+ */
+function zipKey(members: { path: string; sha256: string }[], date: Date): string {
+  return sha256(Buffer.from(JSON.stringify({ members: byPath(members).map((m) => [m.path, m.sha256]), date: date.toISOString() })));
+}
+
 // PDFs are already compressed: the zips store them as they are (level 0), which is 40 times faster.
-async function writeZip(dir: string, zipPath: string, members: string[], date: Date): Promise<ManifestZip> {
+async function writeZip(dir: string, zipPath: string, members: { path: string; sha256: string }[], date: Date, previous: ManifestZip | undefined): Promise<ManifestZip> {
+  const inputs = zipKey(members, date);
+  if (previous?.path === zipPath && previous.inputs === inputs) {
+    // The staging folder starts as a copy (hard links) of the previous output: the zip is there if it is whole.
+    const old = await readFile(path.join(dir, zipPath)).catch(() => undefined);
+    if (old && sha256(old) === previous.sha256) return previous;
+  }
   const entries: Zippable = {};
-  for (const member of [...members].sort()) entries[member] = [await readFile(path.join(dir, member)), { mtime: date, level: 0 }];
+  for (const member of byPath(members)) entries[member.path] = [await readFile(path.join(dir, member.path)), { mtime: date, level: 0 }];
   const bytes = zipSync(entries, { mtime: date });
   await replaceFile(path.join(dir, zipPath), bytes);
-  return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length };
+  return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length, inputs };
 }
 
 const size = fileSize;
@@ -255,18 +272,22 @@ export function renderIndex(manifest: Manifest, css: string): string {
 
 /** Writes the zips and the download page into the staging folder, and records the zips in the manifest. */
 export async function distribute(dir: string, manifest: Manifest): Promise<Manifest> {
+  const old = await readManifest(dir);
+  // The web edition's shared files (stylesheet, fonts, search script and index): the index is made by Pagefind's
+  // own program, which works meanwhile on the other processor while the zips are made here.
+  const sharing = manifest.kits.some((k) => k.web) ? sharedWebFiles(dir, manifest, old?.web) : Promise.resolve({ files: [], kept: [], search: undefined });
+  sharing.catch(() => undefined); // awaited below, after the zips; a failure is thrown there
   const kits: ManifestKit[] = [];
   for (const kit of manifest.kits) {
-    const zip = await writeZip(dir, `${kit.id}/${kit.id}-fiches.zip`, kit.fiches.map((f) => f.path), zipDate(kit.edition.date));
+    const previous = old?.kits.find((k) => k.id === kit.id)?.zip;
+    const zip = await writeZip(dir, `${kit.id}/${kit.id}-fiches.zip`, kit.fiches, zipDate(kit.edition.date), previous);
     kits.push({ ...kit, zip });
   }
-  const all = kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
+  const all = kits.flatMap((k) => [k.booklet, ...k.fiches]);
   const latest = kits.map((k) => k.edition.date).sort().pop() ?? '2026-01-01';
-  const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest)) : undefined };
-  // The web edition's shared files (stylesheet, fonts, search script and index); those of the previous build that
-  // are no longer made are removed (only files the manifest says kitess wrote).
-  const old = await readManifest(dir);
-  const shared = final.kits.some((k) => k.web) ? await sharedWebFiles(dir, final, old?.web) : { files: [], kept: [], search: undefined };
+  const final: Manifest = { ...manifest, kits, zip: all.length ? await writeZip(dir, 'kits-ess.zip', all, zipDate(latest), old?.zip) : undefined };
+  // Of the previous build's shared files, those no longer made are removed (only files the manifest says kitess wrote).
+  const shared = await sharing;
   const listed = [...shared.kept, ...shared.files.map((f) => ({ path: f.path, bytes: f.bytes.byteLength, sha256: sha256(f.bytes) }))];
   const wanted = new Set(listed.map((f) => f.path));
   for (const f of old?.web?.files ?? []) if (!wanted.has(f.path)) await rm(path.join(dir, f.path), { force: true });

@@ -2,14 +2,14 @@
  * What a build hands to publish: each PDF with its manifest entry, the cover thumbnail and logo, and what the
  * build left out. Data only: publish writes it.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LeftOut } from '../build-events.js';
 import { digestFiche } from '../changelog.js';
 import { coverThumbnail } from '../design/thumbnail.js';
 import type { Fiche, Kit, KitChanges } from '../model.js';
 import { isPublished } from '../schedule.js';
-import { sourceDateEpoch, type OutputSettings } from './inputs.js';
+import { sourceDateEpoch, themeKey, type OutputSettings } from './inputs.js';
 import type { PdfMeta } from '../pdf/meta.js';
 import { editionLabel } from '../text/format.js';
 import { sha256, type ManifestFile, type ManifestFiche, type ManifestKit, type OutputFile } from './publish.js';
@@ -68,6 +68,8 @@ export function kitOutputs(
     changes?: KitChanges;
     themes?: (fiche: Fiche) => string[] | undefined;
     leftOut: LeftOut[];
+    /** The kit's entry in the previous build's manifest, and where that build is: its cover picture may be kept. */
+    previous?: { entry: ManifestKit | undefined; outDir: string };
   },
 ): KitOutputs {
   const files: OutputFile[] = [];
@@ -82,7 +84,12 @@ export function kitOutputs(
   const booklet = file(bookletPath(kit), `${c.title} – ${c.subtitle}`, made.booklet);
   const coverPath = `${kit.id}/couverture.svg`;
   const art = { accent: c.accent, parts: c.parts, fiches: kit.fiches.map((f) => ({ number: f.number, part: f.meta.part })) };
-  files.push({ path: coverPath, bytes: Buffer.from(coverThumbnail({ ...art, title: c.title, subtitle: c.subtitle, level: c.level, edition: c.edition })) });
+  const thumbnail = { ...art, title: c.title, subtitle: c.subtitle, level: c.level, edition: c.edition };
+  // Drawing the cover's text as outlines takes a while: the previous build's picture is kept when drawn from the same.
+  const coverInputs = sha256(Buffer.from(JSON.stringify({ theme: themeKey(), thumbnail })));
+  const old = made.previous?.entry;
+  const oldCover = old?.cover === coverPath && old.coverInputs === coverInputs ? path.join(made.previous!.outDir, coverPath) : undefined;
+  files.push({ path: coverPath, bytes: oldCover && existsSync(oldCover) ? readFileSync(oldCover) : Buffer.from(coverThumbnail(thumbnail)) });
   const logoPath = c.logo ? `${kit.id}/${c.logo}` : undefined;
   if (logoPath) files.push({ path: logoPath, bytes: readFileSync(path.join(kit.dir, c.logo!)) });
   const fiches: ManifestFiche[] = kit.fiches.map((fiche, i) => {
@@ -121,6 +128,7 @@ export function kitOutputs(
     booklet,
     fiches,
     cover: coverPath,
+    coverInputs,
     inputs: made.rawKey,
     ...(made.changes ? { changes: made.changes } : {}),
     ...(print ? { print } : {}),

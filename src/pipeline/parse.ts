@@ -9,6 +9,7 @@ import remarkParse from 'remark-parse';
 import remarkRehype from 'remark-rehype';
 import { unified } from 'unified';
 import { VFile } from 'vfile';
+import type { Document, LineCounter } from 'yaml';
 import { ficheSchema, kitSchema, sourcePath, type FicheMeta, type KitConfig } from '../config/schema.js';
 import { positionOf, validateYaml } from '../config/validate-yaml.js';
 import type { Diagnostic } from '../errors.js';
@@ -70,8 +71,33 @@ export interface ParsedFiche {
   name: string;
   meta: FicheMeta;
   placeOf(field: string): Place;
+  /** The YAML frontmatter's text and the line it starts on, from which `placeOf` finds its places. */
+  frontmatter: Frontmatter;
   file: VFile;
   tree: MdastRoot;
+}
+
+/** A fiche's YAML frontmatter: its text and the line of the file it starts on. */
+export interface Frontmatter {
+  text: string;
+  firstLine: number;
+}
+
+/**
+ * Where a field of a valid frontmatter is written, read again from its text only when asked: a fiche taken from
+ * the analysis cache (analysis-cache.ts) gives the same places as when it was parsed, at no cost unless a
+ * diagnostic needs one.
+ */
+export function placesIn(frontmatter: Frontmatter, file: string): (field: string) => Place {
+  let result: { doc: Document; lines: LineCounter } | undefined;
+  return (field) => {
+    if (!result) {
+      const validated = validateYaml(frontmatter.text, ficheSchema, { file, firstLine: frontmatter.firstLine }, 'fiche-schema');
+      if (!validated.ok) throw new Error(`frontmatter of ${file} no longer valid`);
+      result = validated;
+    }
+    return positionOf(result, sourcePath(field), frontmatter.firstLine);
+  };
 }
 
 /** Converts VFile messages into diagnostics. */
@@ -184,5 +210,5 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
   file.data.ficheNumber = result.value.number;
   // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
   file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
-  return { fiche: { source, name, meta: result.value, placeOf, file, tree }, diagnostics };
+  return { fiche: { source, name, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
 }

@@ -135,6 +135,23 @@ export class Printer {
     }
   }
 
+  /**
+   * Opens a first tab now, its stylesheets and fonts loading in the browser while the build does something else;
+   * the first print takes it. Nothing happens if a tab is already there or opening; a failure here is left for
+   * the first print to meet and report.
+   */
+  warm(): void {
+    if (this.all.size + this.opening > 0) return;
+    this.opening++;
+    this.open()
+      .then((tab) => {
+        this.all.add(tab);
+        this.give(tab);
+      })
+      .catch(() => undefined)
+      .finally(() => this.opening--);
+  }
+
   /** Closes every tab. */
   async close(): Promise<void> {
     const tabs = [...this.all];

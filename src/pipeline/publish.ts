@@ -32,6 +32,8 @@ export interface ManifestZip {
   bytes: number;
   sha256: string;
   files: number;
+  /** Key of the members and date it was made from: equal keys mean the zip need not be made again. */
+  inputs?: string;
 }
 
 /** What the manifest says of a file of the web edition (a page, its style, an image, the search index). */
@@ -75,6 +77,8 @@ export interface ManifestKit {
   fiches: ManifestFiche[];
   /** Small picture of the cover, for the download page. */
   cover?: string;
+  /** Key of what the cover's picture is drawn from: equal keys mean it need not be drawn again. */
+  coverInputs?: string;
   /** Zip of the kit's fiches. */
   zip?: ManifestZip;
   /** Key of the kit's raw sources and build settings: equal keys mean nothing of the kit changed. */

@@ -27,7 +27,7 @@ function readFigure(item: ListItem, file: VFile): KeyFigure | undefined {
     diagnose(file, item, message, 'chiffre-sans-annee');
     return undefined;
   }
-  return { text: quote(text), year: inForce ? undefined : Math.max(...years), line: start.line, column: start.column };
+  return { text: quote(text), ...(inForce ? {} : { year: Math.max(...years) }), line: start.line, column: start.column };
 }
 
 /**

@@ -42,8 +42,8 @@ export async function sharedWebFiles(dir: string, manifest: Manifest, previous: 
     .update(JSON.stringify({ pagefind: pagefindVersion(), pages: pages.map((p) => [p.path, p.sha256]).sort() }))
     .digest('hex');
   const oldIndex = previous?.files.filter((f) => f.path.startsWith(`${SEARCH_DIR}/`)) ?? [];
-  const intact = oldIndex.length > 0 && oldIndex.every((f) => existsSync(path.join(dir, f.path)) && sha256(readFileSync(path.join(dir, f.path))) === f.sha256);
-  if (previous?.search === search && intact) return { files, kept: oldIndex, search };
+  const intact = () => oldIndex.length > 0 && oldIndex.every((f) => existsSync(path.join(dir, f.path)) && sha256(readFileSync(path.join(dir, f.path))) === f.sha256);
+  if (previous?.search === search && intact()) return { files, kept: oldIndex, search };
   const html = await Promise.all(pages.map(async (p) => ({ path: p.path, html: await readFile(path.join(dir, p.path), 'utf8') })));
   files.push(...(await buildSearchIndex(html)));
   return { files, kept: [], search };
