@@ -129,6 +129,8 @@ async function showsPdf(page: Page, n: number, bytes: Uint8Array): Promise<boole
 }
 const ficheFile = 'demo/fiches/02-commande-publique.pdf';
 const ficheSource = () => path.join(t.sheets, 'demo', '02-commande-publique.md');
+/** Paragraphs that make fiche 2 (one page) two pages long, within its budget of two. */
+const FILLER = 12;
 
 describe('preview page in Chromium (issue 15)', () => {
   it('lists every PDF by title with « 1 page » / « N pages », and navigates to the previous and next fiche', async () => {
@@ -178,6 +180,8 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(drawn.at).toBeLessThan(booklet!.at);
       expect(await reloads()).toEqual(none);
       expect(drawn.blank).toBe(false);
+      // One pdf.js worker in the page, however many versions it has drawn.
+      expect(page.workers()).toHaveLength(1);
       // What is drawn is the new PDF, with the new text.
       const after = await served(ficheFile);
       expect(flatText(after)).toContain('Repèredetest:424242');
@@ -221,6 +225,41 @@ describe('preview page in Chromium (issue 15)', () => {
       expect(flatText(booklet)).toContain('Repèredetest:434343');
       expect(await showsPdf(page, 5, booklet)).toBe(true);
       expect(await reloads()).toEqual(none);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('follows the page count in place: a page added (frames, labels, « 2 pages »), then removed while the reader was on it', async () => {
+    const page = await openViewer(ficheFile);
+    const filler = Array.from({ length: FILLER }, (_, i) => `Paragraphe de remplissage ${i + 1} : ${'une phrase qui allonge la fiche sans rien dire de nouveau, '.repeat(3)}fin.`).join('\n\n');
+    try {
+      const reloads = await navigations(page);
+      const labels = () => page.$$eval('.page', (frames) => frames.map((f) => f.getAttribute('aria-label')));
+      let next = await nextVersion(page, 1);
+      setMarker(ficheSource(), 454_545, (file, text) => writeFileSync(file, `${text.trimEnd()}\n\n${filler}\n`));
+      await next();
+      expect(await page.evaluate(() => document.body.dataset.pages)).toBe('2');
+      expect(await labels()).toEqual(['Page 1 sur 2', 'Page 2 sur 2']);
+      expect(await text(page, '.infos')).toBe('2 pages · ouvrir le PDF seul');
+      await page.waitForFunction(() => document.getElementById('annonce')!.textContent === 'Aperçu mis à jour : 2 pages.');
+
+      // The reader goes to page 2; the fiche gets back to one page: they are brought to page 1, drawn.
+      await page.evaluate(() => document.querySelector('.page[data-page="2"]')!.scrollIntoView({ block: 'start' }));
+      await page.waitForFunction(() => location.hash === '#page=2' && (document.querySelector('.page[data-page="2"]') as HTMLElement).dataset.dessinee === 'oui');
+      next = await nextVersion(page, 1);
+      setMarker(ficheSource(), 464_646, (file, text) => writeFileSync(file, text.replace(`\n\n${filler}\n`, '\n')));
+      await next();
+      expect(await page.evaluate(() => [document.body.dataset.pages, location.hash, document.body.dataset.pageCourante])).toEqual(['1', '#page=1', '1']);
+      expect(await labels()).toEqual(['Page 1 sur 1']);
+      expect(await text(page, '.infos')).toBe('1 page · ouvrir le PDF seul');
+      const bytes = await served(ficheFile);
+      expect(flatText(bytes)).toContain('Repèredetest:464646');
+      expect(await showsPdf(page, 1, bytes)).toBe(true);
+      // The same document all along: the address changed only by its #page (the reader's scroll, then the clamp).
+      const moves = await reloads();
+      expect(moves.sameDocument).toBe(true);
+      expect(moves.urls.map((u) => new URL(u).hash)).toEqual(['#page=2', '#page=1']);
     } finally {
       await page.close();
     }
