@@ -105,7 +105,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let manifest: Manifest | undefined = await readManifest(options.outDir);
   /** PDFs printed by the build under way, served before it publishes them. */
   const fresh = new Map<string, Uint8Array>();
-  /** A version per PDF path, raised each time it is printed, so that pages know when to reload. */
+  /** A version per PDF path, raised each time it is printed, so that pages know when to redraw. */
   const versions = new Map<string, number>();
   const clients = new Map<http.ServerResponse, string>();
   let waiters: (() => void)[] = [];
@@ -326,7 +326,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       if (relative.startsWith('pdfjs/') && PDFJS_SERVED.some((dir) => relative.slice('pdfjs/'.length).startsWith(dir))) {
         const target = inside(PDFJS_DIR, relative.slice('pdfjs/'.length));
         // pdf.js does not change while kitess runs: kept by the browser, it is neither fetched nor compiled again
-        // when a page reloads after a save.
+        // when another page is opened.
         if (target) return await serveFile(res, target, undefined, 'max-age=86400');
       }
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });

@@ -59,15 +59,16 @@ const container = document.getElementById('pages');
 let pdfjs;
 let worker;
 /**
- * The version on screen: its pdf.js document, the scale its pages are drawn at, and the page frames. Each frame
- * remembers which view its canvas was drawn from (`drawnFor`), so that a draw of a replaced version is dropped.
+ * The version on screen: its number, its pdf.js document, its first page's size, the width and scale its pages are
+ * drawn at. Each page frame remembers which view its canvas was drawn from (`drawnFor`), so that a drawing of a
+ * replaced version is dropped.
  */
 let view;
 /** The newest version of the PDF the server has announced; `update` draws it once the current draw is done. */
 let wanted = Number(body.dataset.version);
 let updating = false;
 
-/** The PDF's address for a version (the server counts the pages that fetched a version by its `v`). */
+/** The PDF's address for a version: its own, so that no cache can give an older one. */
 function pdfUrl(version) {
   const url = new URL(body.dataset.pdf, location.href);
   url.searchParams.set('v', String(version));
@@ -230,12 +231,14 @@ async function update() {
       const version = wanted;
       const next = await open(version);
       if (!next) {
+        // Unreadable: a page showing an older version reloads (and then says what is missing), one with none says so.
         if (view) location.reload();
         else missing();
         return;
       }
       if (version !== wanted || !(await show(next))) {
         await next.pdf.destroy();
+        // Overtaken: the loop reads the newer one; not drawable: the page reloads, as it did before redrawing in place.
         if (version === wanted) return location.reload();
       }
     }
