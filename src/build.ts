@@ -78,7 +78,7 @@ export interface BuildOptions extends PlanOptions {
   first?: string[];
   /**
    * Called with the path of each of those fiches once its PDF is announced; the build waits for it before going on
-   * (the preview lets the pages showing the fiche load it before the booklet's assembly takes the processor).
+   * (the preview lets the pages showing the fiche draw it before the booklet's assembly takes the processor).
    */
   offered?: (path: string) => Promise<void>;
 }

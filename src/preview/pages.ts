@@ -85,8 +85,10 @@ export function viewerPage(manifest: Manifest | undefined, file: string, version
       ...[nav(found?.previous, 'prev', 'Précédent'), nav(found?.next, 'next', 'Suivant')].filter((e): e is Element => e !== null),
     ]),
     h('h1', found ? found.doc.title : file),
-    h('p.infos', [found ? `${plural(found.doc.pages, 'page')} · ` : '', h('a', { href: pdf, target: '_blank' }, 'ouvrir le PDF seul')]),
+    h('p.infos', [...(found ? [h('span#nombre-pages', plural(found.doc.pages, 'page')), ' · '] : []), h('a.pdf-seul', { href: pdf, target: '_blank' }, 'ouvrir le PDF seul')]),
   ];
   const title = found ? `${found.doc.title} – aperçu` : `${file} – aperçu`;
-  return shell(title, header, [h('div#pages', { 'aria-label': 'Pages du PDF' })], { dataPage: 'apercu', dataPdf: pdf, dataFichier: file, dataVersion: version });
+  // Said to screen readers when the PDF has been redrawn after a save (the client fills it in).
+  const update = h('p#annonce.invisible', { role: 'status', 'aria-live': 'polite' });
+  return shell(title, header, [update, h('div#pages', { 'aria-label': 'Pages du PDF' })], { dataPage: 'apercu', dataPdf: pdf, dataFichier: file, dataVersion: version });
 }

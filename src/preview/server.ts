@@ -105,7 +105,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let manifest: Manifest | undefined = await readManifest(options.outDir);
   /** PDFs printed by the build under way, served before it publishes them. */
   const fresh = new Map<string, Uint8Array>();
-  /** A version per PDF path, raised each time it is printed, so that pages know when to reload. */
+  /** A version per PDF path, raised each time it is printed, so that pages know when to redraw. */
   const versions = new Map<string, number>();
   const clients = new Map<http.ServerResponse, string>();
   let waiters: (() => void)[] = [];
@@ -123,11 +123,12 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   };
   const publishState = () => send('etat', state);
 
-  /** Pages that reload to show a new version of a PDF: each waits until that many of them have fetched it. */
+  /** Pages that redraw a new version of a PDF: each waits until that many of them have drawn it. */
   let loading: { file: string; version: number; left: number; done: () => void }[] = [];
   /**
-   * Resolves once every page showing `file` has fetched its new version (at most 0.5 s): the build waits for it
-   * before assembling the booklet, whose work on this thread would otherwise delay serving the reloading page.
+   * Resolves once every page showing `file` has drawn its new version (at most 0.5 s): the build waits for it
+   * before assembling the booklet, whose work (on this thread and on the machine's other core) would otherwise
+   * delay serving the PDF to the page and drawing it there.
    */
   const offered = (file: string) => {
     const left = [...clients.values()].filter((f) => f === file).length;
@@ -143,7 +144,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       loading.push(entry);
     });
   };
-  const fetched = (file: string, version: number) => {
+  const drawn = (file: string, version: number) => {
     for (const l of [...loading]) if (l.file === file && version >= l.version && --l.left <= 0) l.done();
   };
 
@@ -301,6 +302,13 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
         res.end();
         return;
       }
+      // A page tells it has drawn a version of its PDF (the page being read, on screen).
+      if (url.pathname === '/dessinee' && req.method === 'POST') {
+        drawn(url.searchParams.get('f') ?? '', Number(url.searchParams.get('v')));
+        res.writeHead(204);
+        res.end();
+        return;
+      }
       if (url.pathname === '/apercu') {
         const file = url.searchParams.get('f') ?? '';
         return html(viewerPage(manifest, file, String(versions.get(file) ?? 0)));
@@ -309,10 +317,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       if (relative.startsWith('fichiers/')) {
         const file = relative.slice('fichiers/'.length);
         const target = inside(options.outDir, file);
-        if (target) {
-          await serveFile(res, target, fresh.get(file));
-          return fetched(file, Number(url.searchParams.get('v')));
-        }
+        if (target) return await serveFile(res, target, fresh.get(file));
       }
       if (relative.startsWith('client/')) {
         const target = inside(CLIENT_DIR, relative.slice('client/'.length));
@@ -321,7 +326,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       if (relative.startsWith('pdfjs/') && PDFJS_SERVED.some((dir) => relative.slice('pdfjs/'.length).startsWith(dir))) {
         const target = inside(PDFJS_DIR, relative.slice('pdfjs/'.length));
         // pdf.js does not change while kitess runs: kept by the browser, it is neither fetched nor compiled again
-        // when a page reloads after a save.
+        // when another page is opened.
         if (target) return await serveFile(res, target, undefined, 'max-age=86400');
       }
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
