@@ -27,7 +27,7 @@ import type { Product } from './pipeline/outputs.js';
 import type { FrameLayout } from './pipeline/pagination.js';
 import { planBuild, type PlanOptions } from './pipeline/plan.js';
 import type { Printer } from './pipeline/print.js';
-import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile } from './pipeline/publish.js';
+import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile, type Staging } from './pipeline/publish.js';
 import type { RenderedDoc } from './pipeline/render.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
@@ -136,7 +136,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
   const {
     prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, AccessPool, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
-    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, publish, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, Staging, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
     ficheMeta, bookletMeta, pdfDate, lazyBrowser, makeWebEdition,
   } = await steps();
 
@@ -173,13 +173,22 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     log(`Attention : ${file} ne satisfait pas PDF/UA-1, qui n’y est donc pas déclaré :\n${formatFailures(made.failures).map((l) => `  ${l}`).join('\n')}`);
   };
 
-  const files: OutputFile[] = [];
   const entries: ManifestKit[] = [];
   const printed: string[] = [];
   const reused: string[] = [];
   const webPages = { written: [] as string[], reused: [] as string[] };
+  // Chromium and the accessibility thread, stopped as soon as the last piece is printed (before the web edition
+  // and the zips), and in any case when the build ends.
+  const stopMachinery = async () => {
+    if (!deps.access) await pool.close();
+    if (!deps.printer) await printer?.close();
+    await browser.close();
+  };
+  // Each output is written into the staging folder as soon as it is final; only paths, sizes and digests are kept.
+  const staging = await Staging.open(options.outDir, plan.changed);
+  const kitTasks: Promise<void>[] = [];
   try {
-    const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force)]));
+    const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force, staging)]));
     const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
     const keysOf = (kit: Kit) => jobs.filter((j) => j.kit === kit).map((j) => j.key);
@@ -188,15 +197,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const wantsPrint = (kit: Kit) => !!(options.print || options.recto || kit.config.print);
     const printKey = (kit: Kit) => sha256(Buffer.from(`${bookletKeys.get(kit)}\0impression\0${!!options.recto}`));
 
-    // What the previous build left that this one can take as it is.
-    const oldSingles = await Promise.all(jobs.map(({ kit, fiche, key }) => reusable(options.outDir, previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path === fichePath(kit, fiche)), key)));
-    const oldBooklets = new Map(await Promise.all(kits.map(async (kit) => [kit, await reusable(options.outDir, previousEntry(kit)?.booklet, bookletKeys.get(kit)!)] as const)));
+    // What the previous build left that this one can take as it is (linked into the staging folder).
+    const reuse = (entry: ManifestFile | undefined, key: string, target: string) => reusable(options.outDir, entry, key, target, staging);
+    const oldSingles = await Promise.all(jobs.map(({ kit, fiche, key }) => reuse(previousEntry(kit)?.fiches.find((f) => f.number === fiche.number && f.path === fichePath(kit, fiche)), key, fichePath(kit, fiche))));
+    const oldBooklets = new Map(await Promise.all(kits.map(async (kit) => [kit, await reuse(previousEntry(kit)?.booklet, bookletKeys.get(kit)!, bookletPath(kit))] as const)));
     const oldPrints = new Map(
       await Promise.all(
         kits.map(async (kit) => {
           const old = previousEntry(kit)?.print;
           if (!wantsPrint(kit) || !old) return [kit, undefined] as const;
-          const [p, x] = await Promise.all([reusable(options.outDir, old.booklet, printKey(kit)), reusable(options.outDir, old.pdfx, printKey(kit))]);
+          const [p, x] = await Promise.all([reuse(old.booklet, printKey(kit), printShopPath(kit, 'impression')), reuse(old.pdfx, printKey(kit), printShopPath(kit, 'pdfx'))]);
           return [kit, p && x ? { print: p, pdfx: x, recto: old.recto, padding: old.padding } : undefined] as const;
         }),
       ),
@@ -204,36 +214,11 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const needsPieces = (kit: Kit) => !oldBooklets.get(kit) || (wantsPrint(kit) && !oldPrints.get(kit));
     const needed = jobs.map((job, i) => !oldSingles[i] || needsPieces(job.kit));
     // Every kept piece is looked up, needed or not, so that the cache keeps it for the next build.
-    const cached = await Promise.all(jobs.map((job) => caches.get(job.kit.id)!.get(job.key)));
+    const cached: (Piece | undefined)[] = await Promise.all(jobs.map((job) => caches.get(job.kit.id)!.get(job.key)));
     emit({ type: 'fiches', toPrint: jobs.filter((_, i) => needed[i] && !cached[i]).length, reused: jobs.filter((_, i) => !needed[i] || cached[i]).length });
 
-    // Fiches: render → print → access each body not kept, then assemble its own PDF; the fiches asked first
-    // (the preview's edited ones) before the others.
-    const first = new Set(options.first ?? []);
-    const order = jobs.map((_, i) => i).sort((a, b) => Number(first.has(jobs[b]!.fiche.source.absPath)) - Number(first.has(jobs[a]!.fiche.source.absPath)));
     const pieces: (Piece | undefined)[] = new Array(jobs.length);
     const singles: Product[] = new Array(jobs.length);
-    await mapLimit(order, concurrency, async (i) => {
-      const { kit, fiche, key } = jobs[i]!;
-      if (needed[i]) {
-        let piece: Piece | undefined = cached[i];
-        if (!piece) {
-          const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
-          piece = await access(await print(doc));
-        }
-        caches.get(kit.id)!.put(key, piece);
-        pieces[i] = piece;
-      }
-      if (oldSingles[i]) return (singles[i] = oldSingles[i]!);
-      const made = await timings.time('assemble', () => assembleFiche(pieces[i]!, kit, fiche, ficheMeta(kit, fiche, GENERATOR)));
-      warnIfNotAccessible(fichePath(kit, fiche), made);
-      emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: made.pages, bytes: made.bytes });
-      singles[i] = { bytes: made.bytes, pages: made.pages, inputs: key, reused: false };
-      if (first.has(fiche.source.absPath)) await options.offered?.(fichePath(kit, fiche));
-    });
-    // A fiche over its page budget stops the build before the booklets are made: nothing is written.
-    const overBudget = jobs.flatMap(({ kit, fiche }, i) => budgetDiagnostic(kit, fiche, singles[i]!.pages) ?? []);
-    if (overBudget.length > 0) throw new SourceError([...prepared.diagnostics, ...overBudget]);
 
     // Booklets: their own pages printed (or kept) for the fiches' lengths, then assembled with the fiches' bodies.
     const bookletOf = async (kit: Kit, variant: { bleed?: boolean; recto?: boolean }): Promise<Assembled> => {
@@ -249,23 +234,22 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
         frame = { ...(await access(raw.bytes, kit.fiches.map((f) => fichePdfUrl(kit, f)))), extra: layoutJson(raw.layout) };
         layout = raw.layout;
       }
-      cache.put(key, frame);
+      await cache.put(key, frame);
       const booklet = planBooklet(kit, lengths, layout.front, layout.back, variant.recto);
       return timings.time('assemble', () => assembleBooklet(kit, { plan: booklet, frame: frame!, layout: layout!, fiches: new Map(mine.map((j) => [j.fiche.number, j.piece])) }, bookletMeta(kit, GENERATOR), variant));
     };
-    const booklets = await mapLimit(kits, concurrency, async (kit): Promise<Product> => {
+    const bookletFor = async (kit: Kit): Promise<Product> => {
       const old = oldBooklets.get(kit);
       if (old) return old;
       emit({ type: 'booklet-start', kit: kit.id, title: kit.config.title });
       const made = await bookletOf(kit, {});
       warnIfNotAccessible(bookletPath(kit), made);
       emit({ type: 'booklet', kit: kit.id, title: kit.config.title, path: bookletPath(kit), pages: made.pages, bytes: made.bytes });
-      return { bytes: made.bytes, pages: made.pages, inputs: bookletKeys.get(kit)!, reused: false };
-    });
-
+      return { file: await staging.write(bookletPath(kit), made.bytes), pages: made.pages, inputs: bookletKeys.get(kit)!, reused: false };
+    };
     // Print-shop versions (--print, --recto, or `print: true` in kit.yml): bleed, crop marks, PDF/X-1a. The
     // booklet's own pages are printed at the larger size; the fiches' bodies are the same pieces.
-    const editions = await mapLimit(kits, concurrency, async (kit) => {
+    const editionFor = async (kit: Kit) => {
       if (!wantsPrint(kit)) return undefined;
       const old = oldPrints.get(kit);
       if (old) return old;
@@ -277,22 +261,79 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       const e = await timings.time('assemble', () => makePrintEdition(made.bytes, { title, date: pdfDate(kit), signal }));
       if (e.transparent.length === 1) log(`Attention : la page ${e.transparent[0]} de la version imprimeur de ${kit.config.title} contient de la transparence ; la version PDF/X la convertit en image.`);
       if (e.transparent.length > 1) log(`Attention : les pages ${e.transparent.join(', ')} de la version imprimeur de ${kit.config.title} contiennent de la transparence ; la version PDF/X les convertit en images.`);
+      const product = async (suffix: 'impression' | 'pdfx', bytes: Uint8Array): Promise<Product> => ({ file: await staging.write(printShopPath(kit, suffix), bytes), pages: e.pages, inputs: printKey(kit), reused: false });
+      const done = { print: await product('impression', e.print), pdfx: await product('pdfx', e.pdfx), recto, padding: e.padding };
       emit({ type: 'printshop', kit: kit.id, title: kit.config.title, paths: [printShopPath(kit, 'impression'), printShopPath(kit, 'pdfx')] });
-      const product = (bytes: Uint8Array) => ({ bytes, pages: e.pages, inputs: printKey(kit), reused: false });
-      return { print: product(e.print), pdfx: product(e.pdfx), recto, padding: e.padding };
-    });
+      return done;
+    };
 
-    kits.forEach((kit, k) => {
+    // A kit whose fiches are all done gets its booklet and print-shop version while the next kits' fiches print;
+    // its fiches' bodies are then let go, so that only the pieces of a kit or two are held at a time. A fiche over
+    // its page budget stops the build before its kit's booklet is made; nothing is published.
+    const overBudget = new Map<Kit, Diagnostic[]>();
+    const booklets = new Map<Kit, Product>();
+    const editions = new Map<Kit, Awaited<ReturnType<typeof editionFor>>>();
+    const finishKit = async (kit: Kit) => {
+      const mine = jobs.flatMap((job, i) => (job.kit === kit ? [i] : []));
+      const over = mine.flatMap((i) => budgetDiagnostic(kit, jobs[i]!.fiche, singles[i]!.pages) ?? []);
+      if (over.length > 0) overBudget.set(kit, over);
+      else {
+        booklets.set(kit, await bookletFor(kit));
+        editions.set(kit, await editionFor(kit));
+      }
+      for (const i of mine) pieces[i] = cached[i] = undefined;
+    };
+    const fichesLeft = new Map(kits.map((kit) => [kit, jobs.filter((j) => j.kit === kit).length]));
+    const startKit = (kit: Kit) => {
+      const task = finishKit(kit);
+      task.catch(() => undefined); // awaited below; a failure meanwhile is not an unhandled rejection
+      kitTasks.push(task);
+    };
+    for (const kit of kits) if (fichesLeft.get(kit) === 0) startKit(kit);
+
+    // Fiches: render → print → access each body not kept, then assemble its own PDF; the fiches asked first
+    // (the preview's edited ones) before the others, then kit after kit.
+    const first = new Set(options.first ?? []);
+    const order = jobs.map((_, i) => i).sort((a, b) => Number(first.has(jobs[b]!.fiche.source.absPath)) - Number(first.has(jobs[a]!.fiche.source.absPath)));
+    await mapLimit(order, concurrency, async (i) => {
+      const { kit, fiche, key } = jobs[i]!;
+      if (needed[i]) {
+        let piece: Piece | undefined = cached[i];
+        if (!piece) {
+          const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
+          piece = await access(await print(doc));
+          await caches.get(kit.id)!.put(key, piece);
+        }
+        pieces[i] = piece;
+      }
+      if (oldSingles[i]) singles[i] = oldSingles[i]!;
+      else {
+        const made = await timings.time('assemble', () => assembleFiche(pieces[i]!, kit, fiche, ficheMeta(kit, fiche, GENERATOR)));
+        warnIfNotAccessible(fichePath(kit, fiche), made);
+        emit({ type: 'fiche', kit: kit.id, number: fiche.number, title: fiche.meta.title, path: fichePath(kit, fiche), pages: made.pages, bytes: made.bytes });
+        singles[i] = { file: await staging.write(fichePath(kit, fiche), made.bytes), pages: made.pages, inputs: key, reused: false };
+        if (first.has(fiche.source.absPath)) await options.offered?.(fichePath(kit, fiche));
+      }
+      const left = fichesLeft.get(kit)! - 1;
+      fichesLeft.set(kit, left);
+      if (left === 0) startKit(kit);
+    });
+    await Promise.all(kitTasks);
+    if (overBudget.size > 0) throw new SourceError([...prepared.diagnostics, ...kits.flatMap((kit) => overBudget.get(kit) ?? [])]);
+    await stopMachinery();
+
+    const files: OutputFile[] = [];
+    kits.forEach((kit) => {
       const out = kitOutputs(kit, {
-        booklet: booklets[k]!,
+        booklet: booklets.get(kit)!,
         fiches: jobs.flatMap((job, i) => (job.kit === kit ? [singles[i]!] : [])),
-        ...(editions[k] ? { print: editions[k]! } : {}),
+        ...(editions.get(kit) ? { print: editions.get(kit)! } : {}),
         rawKey: plan.rawKeys.get(kit.id),
         ...(changes(kit) ? { changes: changes(kit)! } : {}),
         themes: (fiche: Fiche) => prepared.themes?.of(kit.id, fiche.name),
         leftOut: leftOut.filter((l) => l.kit === kit.id),
       });
-      files.push(...out.files, ...caches.get(kit.id)!.outputs());
+      files.push(...out.files);
       entries.push(out.entry);
       printed.push(...out.printed);
       reused.push(...out.reused);
@@ -307,23 +348,25 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       webPages.written.push(...web.written);
       webPages.reused.push(...web.reused);
     }
+    for (const file of files) await staging.write(file.path, file.bytes);
+    throwIfAborted(signal);
+
+    // publish, then distribute (zips, download page) into the staging folder
+    emit({ type: 'publish' });
+    await timings.time('publish', async () => {
+      const merged = mergeManifest(plan.previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
+      const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
+      await staging.commit(manifest, distribute);
+    });
   } catch (error) {
+    // Steps still running (a kit's booklet when a fiche failed) finish before the staging folder goes.
+    await Promise.allSettled(kitTasks);
+    await staging.discard();
     if (signal?.aborted) throw new AbortedError();
     throw error;
   } finally {
-    if (!deps.access) await pool.close();
-    if (!deps.printer) await printer?.close();
-    await browser.close();
+    await stopMachinery();
   }
-  throwIfAborted(signal);
-
-  // publish, then distribute (zips, download page) into the staging folder
-  emit({ type: 'publish' });
-  await timings.time('publish', async () => {
-    const merged = mergeManifest(plan.previous ?? (await readManifest(options.outDir)), GENERATOR, entries, changelog?.label);
-    const manifest: Manifest = { ...merged, ...(prepared.themes ? { themes: prepared.themes.list } : {}) };
-    await publish(options.outDir, files, manifest, plan.changed, distribute);
-  });
   const all = [...entries, ...plan.kept].sort((a, b) => a.id.localeCompare(b.id));
   return {
     kits: all,
@@ -339,14 +382,15 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   };
 }
 
-/** A PDF of the previous build whose inputs are those of this one, with whole bytes. */
-async function reusable(outDir: string, entry: ManifestFile | undefined, key: string): Promise<Product | undefined> {
+/** A PDF of the previous build whose inputs are those of this one, with whole bytes: linked into the staging folder at `target`. */
+async function reusable(outDir: string, entry: ManifestFile | undefined, key: string, target: string, staging: Staging): Promise<Product | undefined> {
   if (!entry || entry.inputs !== key) return undefined;
   const file = path.join(outDir, entry.path);
   if (!existsSync(file)) return undefined;
   const bytes = await readFile(file);
   if (sha256(bytes) !== entry.sha256) return undefined;
-  return { bytes, pages: entry.pages, inputs: key, reused: true };
+  await staging.keep(target, file);
+  return { file: { path: target, bytes: bytes.byteLength, sha256: entry.sha256 }, pages: entry.pages, inputs: key, reused: true };
 }
 
 /** A booklet's own pages' layout as the cache keeps it (JSON), and back. */
