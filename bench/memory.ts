@@ -1,9 +1,10 @@
 /**
- * Where a build's memory is (issue 16): `node build/bench/memory.js [--runs N] [--only scale|clean] [--keep]`
+ * Where a build's memory is (issue 16): `node build/bench/memory.js [--runs N] [--only scale|clean] [--compare <bin>]`
  * builds the three kits and the scale scenario (bench/scale.ts) clean, alternated, and samples each process of the
  * build's tree from /proc every 100 ms: PSS of the Node process (main thread and accessibility thread), of
  * Chromium's browser process and of its renderers and other helpers. Prints, per run, the peak of the whole tree
- * and how it splits at that moment, the peak of each part, and the Node process's PSS over time.
+ * and how it splits at that moment, the peak of each part, and the Node process's PSS over time. `--compare` runs
+ * another kitess (e.g. a checkout of main: `<dir>/bin/kitess.js`) before each run of this one, side by side.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -64,9 +65,9 @@ interface Sample {
   total: number;
 }
 
-async function run(sheets: string, out: string): Promise<{ wallMs: number; samples: Sample[] }> {
+async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: number; samples: Sample[] }> {
   const start = performance.now();
-  const child = spawn(process.execPath, [BIN, 'build', '--out', out, '--sheets', sheets], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [bin, 'build', '--out', out, '--sheets', sheets], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
   const samples: Sample[] = [];
@@ -99,7 +100,7 @@ function report(name: string, r: { wallMs: number; samples: Sample[] }): void {
   const peak = r.samples.reduce((a, b) => (b.total > a.total ? b : a));
   const max = (p: Part) => Math.max(...r.samples.map((s) => s.parts[p]));
   console.log(
-    `${name.padEnd(6)} ${(r.wallMs / 1000).toFixed(2)} s  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
+    `${name.padEnd(11)} ${(r.wallMs / 1000).toFixed(2)} s  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
       `  | maxima: node ${mib(max('node'))} browser ${mib(max('browser'))} renderers ${mib(max('renderer'))} other ${mib(max('other'))}`,
   );
   const step = Math.max(1, Math.floor(r.samples.length / 12));
@@ -110,6 +111,7 @@ function report(name: string, r: { wallMs: number; samples: Sample[] }): void {
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 2;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
+const bins: [string, string][] = [...(args.includes('--compare') ? [['autre', path.resolve(args[args.indexOf('--compare') + 1]!)] as [string, string]] : []), ['ici', BIN]];
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'kitess-memory-'));
 try {
   const scaleSheets = path.join(tmp, 'scale-sheets');
@@ -117,9 +119,11 @@ try {
   for (let i = 1; i <= runs; i++) {
     for (const [name, sheets] of [['clean', path.join(ROOT, 'sheets')], ['scale', scaleSheets]] as const) {
       if (only && only !== name) continue;
-      const out = path.join(tmp, `${name}-${i}`, 'dist');
-      report(name, await run(sheets, out));
-      await rm(path.dirname(out), { recursive: true, force: true });
+      for (const [which, bin] of bins) {
+        const out = path.join(tmp, `${name}-${i}`, 'dist');
+        report(`${name} ${which}`, await run(bin, sheets, out));
+        await rm(path.dirname(out), { recursive: true, force: true });
+      }
     }
   }
 } finally {

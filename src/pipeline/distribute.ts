@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { zipSync, type Zippable } from 'fflate';
+import { Zip, ZipPassThrough } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
@@ -21,13 +23,40 @@ function zipDate(isoDate: string): Date {
   return sourceDateEpoch() ?? new Date(`${isoDate}T12:00:00`);
 }
 
-// PDFs are already compressed: the zips store them as they are (level 0), which is 40 times faster.
+/**
+ * Writes a zip of `members` (files of `dir`) at `zipPath`, one member at a time from its file to the zip's file:
+ * the archive is never whole in memory. PDFs are already compressed: stored as they are (no deflate), which is
+ * 40 times faster. The zip is replaced, never written through (it may be a hard link to the previous output's).
+ */
 async function writeZip(dir: string, zipPath: string, members: string[], date: Date): Promise<ManifestZip> {
-  const entries: Zippable = {};
-  for (const member of [...members].sort()) entries[member] = [await readFile(path.join(dir, member)), { mtime: date, level: 0 }];
-  const bytes = zipSync(entries, { mtime: date });
-  await replaceFile(path.join(dir, zipPath), bytes);
-  return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length };
+  const target = path.join(dir, zipPath);
+  await rm(target, { force: true });
+  const out = createWriteStream(target);
+  const closed = new Promise<void>((resolve, reject) => out.on('close', resolve).on('error', reject));
+  closed.catch(() => undefined); // awaited below
+  const digest = createHash('sha256');
+  let bytes = 0;
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk, final) => {
+    if (error) failure = error;
+    else {
+      digest.update(chunk);
+      bytes += chunk.byteLength;
+      out.write(chunk);
+    }
+    if (error || final) out.end();
+  });
+  for (const member of [...members].sort()) {
+    const entry = new ZipPassThrough(member);
+    entry.mtime = date;
+    zip.add(entry);
+    entry.push(await readFile(path.join(dir, member)), true);
+    if (out.writableNeedDrain) await once(out, 'drain');
+  }
+  zip.end();
+  await closed;
+  if (failure) throw failure;
+  return { path: zipPath, bytes, sha256: digest.digest('hex'), files: members.length };
 }
 
 const size = fileSize;
