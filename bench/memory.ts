@@ -11,7 +11,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT } from './measure.js';
+import { reapedChildrenCpuMs, ROOT } from './measure.js';
 import { generateKits } from './scale.js';
 
 const SAMPLE_MS = 100;
@@ -28,11 +28,14 @@ function partOf(pid: number, root: number, cmdline: string): Part {
   return 'browser';
 }
 
-function pssOf(pid: number): number {
+/** PSS and USS (private pages only: unlike PSS, not lowered when other processes map the same libraries). */
+function memoryOf(pid: number): { pss: number; uss: number } {
   try {
-    return Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
   } catch {
-    return 0;
+    return { pss: 0, uss: 0 };
   }
 }
 
@@ -63,10 +66,12 @@ interface Sample {
   parts: Record<Part, number>;
   renderers: number;
   total: number;
+  uss: number;
 }
 
-async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: number; samples: Sample[] }> {
+async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: number; cpuMs: number; samples: Sample[] }> {
   const start = performance.now();
+  const cpuBefore = reapedChildrenCpuMs();
   const child = spawn(process.execPath, [bin, 'build', '--out', out, '--sheets', sheets], { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
@@ -75,6 +80,7 @@ async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: 
   const timer = setInterval(() => {
     const parts: Record<Part, number> = { node: 0, browser: 0, renderer: 0, other: 0 };
     let renderers = 0;
+    let uss = 0;
     for (const pid of tree(child.pid!)) {
       if (!cmdlines.has(pid)) {
         try {
@@ -85,23 +91,26 @@ async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: 
       }
       const part = partOf(pid, child.pid!, cmdlines.get(pid)!);
       if (part === 'renderer') renderers++;
-      parts[part] += pssOf(pid);
+      const m = memoryOf(pid);
+      parts[part] += m.pss;
+      uss += m.uss;
     }
-    samples.push({ t: performance.now() - start, parts, renderers, total: parts.node + parts.browser + parts.renderer + parts.other });
+    samples.push({ t: performance.now() - start, parts, renderers, total: parts.node + parts.browser + parts.renderer + parts.other, uss });
   }, SAMPLE_MS);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(timer);
   if (code !== 0) throw new Error(`build failed (${code}): ${stderr.slice(-2000)}`);
-  return { wallMs: performance.now() - start, samples };
+  return { wallMs: performance.now() - start, cpuMs: reapedChildrenCpuMs() - cpuBefore, samples };
 }
 
-function report(name: string, r: { wallMs: number; samples: Sample[] }): void {
+function report(name: string, r: { wallMs: number; cpuMs: number; samples: Sample[] }): void {
   const mib = (b: number) => (b / MiB).toFixed(0).padStart(5);
   const peak = r.samples.reduce((a, b) => (b.total > a.total ? b : a));
   const max = (p: Part) => Math.max(...r.samples.map((s) => s.parts[p]));
+  const peakUss = Math.max(...r.samples.map((s) => s.uss));
   console.log(
-    `${name.padEnd(11)} ${(r.wallMs / 1000).toFixed(2)} s  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
-      `  | maxima: node ${mib(max('node'))} browser ${mib(max('browser'))} renderers ${mib(max('renderer'))} other ${mib(max('other'))}`,
+    `${name.padEnd(11)} ${(r.wallMs / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s)  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
+      `  | maxima: node ${mib(max('node'))} browser ${mib(max('browser'))} renderers ${mib(max('renderer'))} other ${mib(max('other'))} | peak USS ${mib(peakUss)}`,
   );
   const step = Math.max(1, Math.floor(r.samples.length / 12));
   console.log(`       node over time: ${r.samples.filter((_, i) => i % step === 0).map((s) => `${(s.t / 1000).toFixed(0)}s:${(s.parts.node / MiB).toFixed(0)}`).join(' ')}`);
