@@ -109,7 +109,7 @@ function report(name: string, r: { wallMs: number; cpuMs: number; samples: Sampl
   const max = (p: Part) => Math.max(...r.samples.map((s) => s.parts[p]));
   const peakUss = Math.max(...r.samples.map((s) => s.uss));
   console.log(
-    `${name.padEnd(11)} ${(r.wallMs / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s)  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
+    `${name.padEnd(12)} ${(r.wallMs / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s)  peak ${mib(peak.total)} MiB at ${(peak.t / 1000).toFixed(1)} s = node ${mib(peak.parts.node)} + browser ${mib(peak.parts.browser)} + renderers(${peak.renderers}) ${mib(peak.parts.renderer)} + other ${mib(peak.parts.other)}` +
       `  | maxima: node ${mib(max('node'))} browser ${mib(max('browser'))} renderers ${mib(max('renderer'))} other ${mib(max('other'))} | peak USS ${mib(peakUss)}`,
   );
   const step = Math.max(1, Math.floor(r.samples.length / 12));
@@ -120,7 +120,8 @@ function report(name: string, r: { wallMs: number; cpuMs: number; samples: Sampl
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1]) || 2;
 const only = args.includes('--only') ? args[args.indexOf('--only') + 1] : undefined;
-const bins: [string, string][] = [...(args.includes('--compare') ? [['autre', path.resolve(args[args.indexOf('--compare') + 1]!)] as [string, string]] : []), ['ici', BIN]];
+const others = args.flatMap((a, i) => (a === '--compare' ? [path.resolve(args[i + 1]!)] : []));
+const bins: [string, string][] = [...others.map((bin, i): [string, string] => [`autre${others.length > 1 ? i + 1 : ''}`, bin]), ['ici', BIN]];
 const tmp = await mkdtemp(path.join(os.tmpdir(), 'kitess-memory-'));
 try {
   const scaleSheets = path.join(tmp, 'scale-sheets');

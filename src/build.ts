@@ -8,7 +8,8 @@
  *   access     the accessibility pass over each printed piece, in a worker thread
  *   assemble   each fiche's PDF and each booklet from the pieces: headers, footers, links, bookmarks, XMP
  *   web        the web edition (src/web/): a page per fiche and per kit, from the same trees (not for the preview)
- *   publish    the only writer: staging folder, swap, manifest — then distribute (zips, download page)
+ *   publish    the staging folder, opened once the sources are checked: each output written into it as soon as it
+ *              is final, then distribute (zips, download page), manifest, swap
  *
  * Pieces whose inputs did not change come from the previous build's cache instead of print and access; PDFs whose
  * inputs did not change are taken as they were.
