@@ -15,6 +15,7 @@
  * inputs did not change are taken as they were.
  */
 import os from 'node:os';
+import v8 from 'node:v8';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -111,6 +112,16 @@ export interface BuildResult {
   web?: { written: string[]; reused: string[] };
 }
 
+/**
+ * From this many fiches on, V8's heap grows by 60 % at most between two full collections instead of up to about
+ * 2.5 times what is alive: what a build keeps alive hardly grows with the number of kits (the outputs are on disk),
+ * but over a long build V8 lets its garbage pile up to some 200 MB more (10 kits × 25 fiches: peak PSS of the whole
+ * process tree 1.04–1.09 GiB → 0.94–0.97 GiB). It costs some 7 % more processor time, which the three real kits
+ * (65 fiches) are spared. Process-wide: the flag is read at every full collection.
+ */
+const LARGE_BUILD = 100;
+const LARGE_BUILD_HEAP_GROWTH = 60;
+
 /** The Producer of every PDF and the manifest's generator. */
 const GENERATOR = `kitess ${VERSION}`;
 
@@ -192,6 +203,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     const caches = new Map(kits.map((kit) => [kit.id, new PieceCache(options.outDir, kit.id, !options.force, staging)]));
     const previousEntry = (kit: Kit) => plan.previous?.kits.find((k) => k.id === kit.id);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche, key: ficheKey(kit, fiche) })));
+    if (jobs.length >= LARGE_BUILD) v8.setFlagsFromString(`--heap-growing-percent=${LARGE_BUILD_HEAP_GROWTH}`);
     const keysOf = (kit: Kit) => jobs.filter((j) => j.kit === kit).map((j) => j.key);
     const changes = (kit: Kit) => changelog?.changes.find((c) => c.kit === kit.id);
     const bookletKeys = new Map(kits.map((kit) => [kit, bookletKey(kit, keysOf(kit), { ...plan.settings, changelog: changes(kit) ? JSON.stringify(changes(kit)) : undefined }, prepared.collection)]));
