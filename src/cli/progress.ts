@@ -115,7 +115,9 @@ export function createProgress(options: ProgressOptions): Progress {
     if (step === 'read') {
       update(`${spin} Lecture et vérification des fiches…  ${time}`);
     } else if (step === 'fiches') {
-      update(`${spin} Fiches   ${c.cyan(bar(fiches.done, fiches.toPrint))} ${fiches.done}/${fiches.toPrint}  ${time}`);
+      // A kit's booklet is made as soon as its fiches are printed, while the next kits' fiches print.
+      const also = running.size > 0 ? c.dim(` · ${[...running.values()].join(', ')}`) : '';
+      update(`${spin} Fiches   ${c.cyan(bar(fiches.done, fiches.toPrint))} ${fiches.done}/${fiches.toPrint}${also}  ${time}`);
     } else if (step === 'booklets') {
       const what = [...running.values()].join(', ');
       update(`${spin} ${what}${finished ? c.dim(` (${finished} terminé${finished >= 2 ? 's' : ''})`) : ''}  ${time}`);
@@ -137,11 +139,11 @@ export function createProgress(options: ProgressOptions): Progress {
         if (fiches.done === fiches.toPrint) {
           update.clear();
           update.persist(`${c.green('✓')} ${plural(fiches.done, 'fiche imprimée', 'fiches imprimées')}`);
-          step = undefined;
+          step = running.size > 0 ? 'booklets' : undefined;
         }
         break;
       case 'booklet-start':
-        step = 'booklets';
+        if (step !== 'fiches') step = 'booklets';
         running.set(`${e.kit}:livret`, `Livret ${e.title}`);
         break;
       case 'booklet':
@@ -151,7 +153,7 @@ export function createProgress(options: ProgressOptions): Progress {
         update.persist(`${c.green('✓')} Livret ${e.title} : ${plural(e.pages, 'page')}`);
         break;
       case 'printshop-start':
-        step = 'booklets';
+        if (step !== 'fiches') step = 'booklets';
         running.set(`${e.kit}:imprimeur`, `Version imprimeur de ${e.title}`);
         break;
       case 'printshop':

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { once } from 'node:events';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import { zipSync, type Zippable } from 'fflate';
+import { Zip, ZipPassThrough } from 'fflate';
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
@@ -32,19 +34,47 @@ function zipKey(members: { path: string; sha256: string }[], date: Date): string
   return sha256(Buffer.from(JSON.stringify({ members: byPath(members).map((m) => [m.path, m.sha256]), date: date.toISOString() })));
 }
 
-// PDFs are already compressed: the zips store them as they are (level 0), which is 40 times faster.
+/**
+ * Writes a zip of `members` (files of `dir`) at `zipPath`, one member at a time from its file to the zip's file:
+ * the archive is never whole in memory. PDFs are already compressed: stored as they are (no deflate), which is
+ * 40 times faster. The zip is replaced, never written through (it may be a hard link to the previous output's).
+ * A zip of the previous build made from the same members and date, still whole, is kept as it is.
+ */
 async function writeZip(dir: string, zipPath: string, members: { path: string; sha256: string }[], date: Date, previous: ManifestZip | undefined): Promise<ManifestZip> {
   const inputs = zipKey(members, date);
+  const target = path.join(dir, zipPath);
   if (previous?.path === zipPath && previous.inputs === inputs) {
     // The staging folder starts as a copy (hard links) of the previous output: the zip is there if it is whole.
-    const old = await readFile(path.join(dir, zipPath)).catch(() => undefined);
+    const old = await readFile(target).catch(() => undefined);
     if (old && sha256(old) === previous.sha256) return previous;
   }
-  const entries: Zippable = {};
-  for (const member of byPath(members)) entries[member.path] = [await readFile(path.join(dir, member.path)), { mtime: date, level: 0 }];
-  const bytes = zipSync(entries, { mtime: date });
-  await replaceFile(path.join(dir, zipPath), bytes);
-  return { path: zipPath, bytes: bytes.byteLength, sha256: sha256(bytes), files: members.length, inputs };
+  await rm(target, { force: true });
+  const out = createWriteStream(target);
+  const closed = new Promise<void>((resolve, reject) => out.on('close', resolve).on('error', reject));
+  closed.catch(() => undefined); // awaited below
+  const digest = createHash('sha256');
+  let bytes = 0;
+  let failure: Error | null = null;
+  const zip = new Zip((error, chunk, final) => {
+    if (error) failure = error;
+    else {
+      digest.update(chunk);
+      bytes += chunk.byteLength;
+      out.write(chunk);
+    }
+    if (error || final) out.end();
+  });
+  for (const member of byPath(members)) {
+    const entry = new ZipPassThrough(member.path);
+    entry.mtime = date;
+    zip.add(entry);
+    entry.push(await readFile(path.join(dir, member.path)), true);
+    if (out.writableNeedDrain) await once(out, 'drain');
+  }
+  zip.end();
+  await closed;
+  if (failure) throw failure;
+  return { path: zipPath, bytes, sha256: digest.digest('hex'), files: members.length, inputs };
 }
 
 const size = fileSize;

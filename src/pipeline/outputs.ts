@@ -1,6 +1,6 @@
 /**
- * What a build hands to publish: each PDF with its manifest entry, the cover thumbnail and logo, and what the
- * build left out. Data only: publish writes it.
+ * What a build hands to publish: each PDF's manifest entry (the PDFs are already in the staging folder), the cover
+ * thumbnail and logo to write, and what the build left out.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,12 +12,12 @@ import { isPublished } from '../schedule.js';
 import { sourceDateEpoch, themeKey, type OutputSettings } from './inputs.js';
 import type { PdfMeta } from '../pdf/meta.js';
 import { editionLabel } from '../text/format.js';
-import { sha256, type ManifestFile, type ManifestFiche, type ManifestKit, type OutputFile } from './publish.js';
+import { sha256, type ManifestFile, type ManifestFiche, type ManifestKit, type OutputFile, type StagedFile } from './publish.js';
 import { fichePdfName } from './render.js';
 
-/** A PDF of this build: made now or taken from the previous build. */
+/** A PDF of this build, already in the staging folder: made now or taken from the previous build. */
 export interface Product {
-  bytes: Uint8Array;
+  file: StagedFile;
   pages: number;
   inputs: string;
   reused: boolean;
@@ -49,7 +49,7 @@ export function leftOutOf(kits: Kit[], diagnostics: { file: string; rule: string
   return left;
 }
 
-/** The files of one kit and its manifest entry, and which PDFs were made now or taken as they were. */
+/** The files of one kit still to write (cover, logo), its manifest entry, and which PDFs were made now or taken as they were. */
 export interface KitOutputs {
   files: OutputFile[];
   entry: ManifestKit;
@@ -76,9 +76,8 @@ export function kitOutputs(
   const printed: string[] = [];
   const reused: string[] = [];
   const file = (p: string, title: string, product: Product): ManifestFile => {
-    files.push({ path: p, bytes: product.bytes });
     (product.reused ? reused : printed).push(p);
-    return { path: p, title, pages: product.pages, bytes: product.bytes.byteLength, sha256: sha256(product.bytes), inputs: product.inputs };
+    return { path: p, title, pages: product.pages, bytes: product.file.bytes, sha256: product.file.sha256, inputs: product.inputs };
   };
   const c = kit.config;
   const booklet = file(bookletPath(kit), `${c.title} – ${c.subtitle}`, made.booklet);

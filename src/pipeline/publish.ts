@@ -206,60 +206,117 @@ async function removeEmptyFolders(dir: string, root = dir): Promise<void> {
   if (dir !== root && (await readdir(dir)).length === 0) await rmdir(dir);
 }
 
+/** What the manifest says of a file written into the staging folder: its size and digest. */
+export interface StagedFile {
+  path: string;
+  bytes: number;
+  sha256: string;
+}
+
 /**
- * Writes the outputs into a temporary folder beside dist/ and swaps it in only when everything is written:
- * a failed build leaves the previous dist/ untouched. Kits not rebuilt are carried over from the old dist/.
+ * The folder beside dist/ where a build writes its outputs as soon as each is final, swapped in for dist/ only when
+ * everything is written: a failed build removes it and leaves the previous dist/ untouched. It starts as the
+ * previous output folder, hard-linked (see linkTree), less the files the previous build wrote for the kits rebuilt
+ * now; kits not rebuilt are carried over as they are. Nothing is held in memory but paths, sizes and digests.
  */
-export async function publish(
-  outDir: string,
-  files: OutputFile[],
-  manifest: Manifest,
-  rebuiltKits: string[],
-  finish: (stagingDir: string, manifest: Manifest) => Promise<Manifest> = async (_dir, m) => m,
-): Promise<void> {
-  const parent = path.dirname(path.resolve(outDir));
-  const base = path.basename(path.resolve(outDir));
-  const stamp = `${process.pid}-${Date.now()}`;
-  const tmp = path.join(parent, `${base}.tmp-${stamp}`);
-  const old = path.join(parent, `${base}.old-${stamp}`);
-  await mkdir(parent, { recursive: true });
-  try {
-    if (existsSync(outDir)) {
-      await linkTree(outDir, tmp);
-      // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
-      // longer asked for); files kitess did not write, such as the A5 booklet of `kitess impose`, are kept.
-      const previous = await readManifest(outDir);
-      for (const kit of previous?.kits.filter((k) => rebuiltKits.includes(k.id)) ?? []) {
-        for (const file of kitFiles(kit)) await rm(path.join(tmp, file), { force: true });
-        // The pieces kept for the next build: the rebuilt kit writes the ones it used.
-        await rm(path.join(tmp, CACHE_DIR, kit.id), { recursive: true, force: true });
-        if (existsSync(path.join(tmp, kit.id))) await removeEmptyFolders(path.join(tmp, kit.id), tmp);
+export class Staging {
+  /** Writes under way, waited for before the folder is removed; none starts once it is. */
+  private readonly pending = new Set<Promise<unknown>>();
+  private discarded = false;
+
+  private constructor(
+    private readonly outDir: string,
+    readonly dir: string,
+    private readonly old: string,
+  ) {}
+
+  /** Makes the staging folder for a build of `rebuiltKits` into `outDir`. */
+  static async open(outDir: string, rebuiltKits: string[]): Promise<Staging> {
+    const parent = path.dirname(path.resolve(outDir));
+    const base = path.basename(path.resolve(outDir));
+    const stamp = `${process.pid}-${Date.now()}`;
+    const staging = new Staging(outDir, path.join(parent, `${base}.tmp-${stamp}`), path.join(parent, `${base}.old-${stamp}`));
+    await mkdir(parent, { recursive: true });
+    const tmp = staging.dir;
+    try {
+      if (existsSync(outDir)) {
+        await linkTree(outDir, tmp);
+        // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
+        // longer asked for); files kitess did not write, such as the A5 booklet of `kitess impose`, are kept.
+        const previous = await readManifest(outDir);
+        for (const kit of previous?.kits.filter((k) => rebuiltKits.includes(k.id)) ?? []) {
+          for (const file of kitFiles(kit)) await rm(path.join(tmp, file), { force: true });
+          // The pieces kept for the next build: the rebuilt kit writes the ones it used.
+          await rm(path.join(tmp, CACHE_DIR, kit.id), { recursive: true, force: true });
+          if (existsSync(path.join(tmp, kit.id))) await removeEmptyFolders(path.join(tmp, kit.id), tmp);
+        }
+      } else {
+        await mkdir(tmp, { recursive: true });
       }
-    } else {
-      await mkdir(tmp, { recursive: true });
+    } catch (error) {
+      await staging.discard();
+      throw error;
     }
-    for (const file of files) {
-      const target = path.join(tmp, file.path);
-      await mkdir(path.dirname(target), { recursive: true });
-      await replaceFile(target, file.bytes);
+    return staging;
+  }
+
+  /** Writes one output file (relative to dist/) now; returns what the manifest says of it. */
+  write(file: string, bytes: Uint8Array | string): Promise<StagedFile> {
+    return this.track(file, async (target) => {
+      await replaceFile(target, bytes);
+      const data = typeof bytes === 'string' ? Buffer.from(bytes) : bytes;
+      return { path: file, bytes: data.byteLength, sha256: sha256(data) };
+    });
+  }
+
+  /** Takes a file of the previous output folder as it is (hard-linked, else copied) under the path `file`. */
+  keep(file: string, from: string): Promise<void> {
+    return this.track(file, async (target) => {
+      await rm(target, { force: true });
+      await link(from, target).catch(() => cp(from, target));
+    });
+  }
+
+  /** Runs one write into the folder, refused once the folder is being removed (a step still running after a failure). */
+  private track<T>(file: string, write: (target: string) => Promise<T>): Promise<T> {
+    if (this.discarded) return Promise.reject(new Error(`staging folder removed: ${file} not written`));
+    const target = path.join(this.dir, file);
+    const done = mkdir(path.dirname(target), { recursive: true }).then(() => write(target));
+    this.pending.add(done);
+    const untrack = () => this.pending.delete(done);
+    done.then(untrack, untrack);
+    return done;
+  }
+
+  /** Finishes the folder (`finish`: zips, download page), writes the manifest and swaps the folder in for dist/. */
+  async commit(manifest: Manifest, finish: (stagingDir: string, manifest: Manifest) => Promise<Manifest> = async (_dir, m) => m): Promise<void> {
+    const { outDir, dir: tmp, old } = this;
+    try {
+      const final = await finish(tmp, manifest);
+      // manifest.json too is a link to the previous one until replaced.
+      await replaceFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
+    } catch (error) {
+      await this.discard();
+      throw error;
     }
-    const final = await finish(tmp, manifest);
-    // manifest.json too is a link to the previous one until replaced.
-    await replaceFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
-  } catch (error) {
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+    const hadOld = existsSync(outDir);
+    if (hadOld) await rename(outDir, old);
+    try {
+      await rename(tmp, outDir);
+    } catch (error) {
+      if (hadOld) await rename(old, outDir);
+      await this.discard();
+      throw error;
+    }
+    if (hadOld) await rm(old, { recursive: true, force: true });
   }
-  const hadOld = existsSync(outDir);
-  if (hadOld) await rename(outDir, old);
-  try {
-    await rename(tmp, outDir);
-  } catch (error) {
-    if (hadOld) await rename(old, outDir);
-    await rm(tmp, { recursive: true, force: true });
-    throw error;
+
+  /** Removes the staging folder: the build failed or was interrupted, dist/ stays as it was. */
+  async discard(): Promise<void> {
+    this.discarded = true;
+    await Promise.allSettled([...this.pending]);
+    await rm(this.dir, { recursive: true, force: true });
   }
-  if (hadOld) await rm(old, { recursive: true, force: true });
 }
 
 /** Merges the new kits' entries into the previous manifest, keeping the kits not rebuilt. */

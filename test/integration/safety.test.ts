@@ -91,6 +91,8 @@ describe('the page budget is an error of build (issue 13)', () => {
     expect(over.map((d) => `${path.basename(path.dirname(d.file))}/${path.basename(d.file)}:${d.line}:${d.column}`).sort()).toEqual(['autre/01-longue.md:2:9', 'essai/01-longue.md:7:9']);
     for (const d of over) expect(d.message).toMatch(/^\d+ pages imprimées : 1 au plus est attendue \(\d+ pages? de trop, budget (du kit|de la fiche)\)$/);
     expect(existsSync(out)).toBe(false);
+    // The fiches printed before the error were written into the staging folder beside dist/: it is gone too.
+    expect(readdirSync(path.dirname(out))).toEqual([]);
   });
 
   it('on the command line: exit 1, the positioned error, nothing written', () => {
