@@ -80,6 +80,13 @@ function sortNameTree(doc: PDFDocument, held: PDFObject | undefined, touch: (ref
   touch(at);
 }
 
+/** Sorts the structure tree's IDTree by id (again after its ids were renamed: see ids.ts). */
+export function sortIdTree(doc: PDFDocument, touch: (ref: PDFRef) => void): void {
+  const rootRef = doc.catalog.get(pdfName('StructTreeRoot'));
+  const root = doc.catalog.lookup(pdfName('StructTreeRoot'));
+  if (root instanceof PDFDict && rootRef instanceof PDFRef) sortNameTree(doc, root.get(pdfName('IDTree')), touch, rootRef);
+}
+
 /**
  * Chromium does not always give the same object numbers to the same structure elements (table headers, whose
  * ids it keeps in a hash map, come out in either order): gives the elements their numbers in the order of the
@@ -88,9 +95,7 @@ function sortNameTree(doc: PDFDocument, held: PDFObject | undefined, touch: (ref
  */
 export function canonicalStructureNumbers(doc: PDFDocument, touch: (ref: PDFRef) => void): void {
   const ctx = doc.context;
-  const rootRef = doc.catalog.get(pdfName('StructTreeRoot'));
-  const root = doc.catalog.lookup(pdfName('StructTreeRoot'));
-  if (root instanceof PDFDict && rootRef instanceof PDFRef) sortNameTree(doc, root.get(pdfName('IDTree')), touch, rootRef);
+  sortIdTree(doc, touch);
   const order = elementsInTreeOrder(doc);
   const numbers = order.map((r) => r.objectNumber).sort((a, b) => a - b);
   const map = new Map<number, PDFRef>();

@@ -25,7 +25,7 @@ import { addRoleMap, describeLinks, linkMcids, removeMcids, repairFigures, repai
 import { xmpPacket } from '../pdf/xmp.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
 import { rewriteCompact, xrefOffsets } from './incremental.js';
-import { canonicalStructureNumbers } from '../pdf/canonical.js';
+import { canonicalStructureNumbers, sortIdTree } from '../pdf/canonical.js';
 import { stabiliseStructureIds } from '../pdf/ids.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
@@ -82,6 +82,8 @@ export async function accessPiece(bytes: Uint8Array, options: PieceOptions = {})
   const doc = await PDFDocument.load(bytes, { updateMetadata: false });
   const { report, touched } = repairContent(doc, options.internal);
   for (const n of stabiliseStructureIds(doc).objects) touched.add(n);
+  // The ids renamed, the IDTree is sorted again: sorted before, it would keep Chromium's order of the old ids.
+  sortIdTree(doc, (ref) => touched.add(ref.objectNumber));
   report.failures = checkDocument(doc, { scope: 'content', contrast: false });
   report.pages = doc.getPageCount();
   const offsets = xrefOffsets(bytes);
