@@ -58,6 +58,9 @@ function readProcs(): Proc[] {
       continue; // gone meanwhile
     }
     const { comm, rest } = statFields(text);
+    // A zombie (exited, waiting for its parent — here often PID 1, for Chromium's zygotes — to reap it) neither runs
+    // nor holds memory: not a process the bench waits for or counts.
+    if (rest[0] === 'Z') continue;
     procs.push({ pid: Number(entry), ppid: Number(rest[1]), comm, rss: Number(rest[21]) * PAGE_SIZE });
   }
   return procs;
