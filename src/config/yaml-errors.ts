@@ -47,7 +47,7 @@ function doubleQuoted(value: string): string {
 
 /**
  * Turns the YAML parser's first error into one French message at the place of the mistake, with the usual cause:
- * an apostrophe inside single quotes, a quote never closed, a tab, a list item without « - », a misaligned field,
+ * an apostrophe inside single quotes, a quote or a bracket never closed, a tab, a list item without « - », a misaligned field,
  * a colon inside a value. Only the first error is kept: the parser's later ones follow from it.
  */
 export function explainYamlError(errors: readonly YAMLError[], source: string): { offset: number; message: string } {
@@ -94,6 +94,38 @@ export function explainYamlError(errors: readonly YAMLError[], source: string): 
     return {
       offset,
       message: 'deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets, ex. titre: "ESS : de quoi parle-t-on ?"',
+    };
+  }
+  if (error.code === 'UNEXPECTED_TOKEN' && /^Unexpected scalar at node end/.test(error.message)) {
+    // Text after a value that starts with « [ », « { » or « " »: the value ended at its closing mark.
+    const m = /^( *(?:- +)?[^\s:#'"][^:#]*?: +)([[{"])/.exec(line.text);
+    if (m) {
+      const key = keyOf(line.text) ?? 'titre';
+      const value = line.text.slice(m[1]!.length).replace(/\s+#.*$/, '').trim();
+      const at = line.start + m[1]!.length;
+      if (m[2] === '"') {
+        return {
+          offset: at,
+          message: `texte après le guillemet fermant : la valeur s'arrête au second « " » ; mettez toute la valeur entre guillemets droits, avec des guillemets « » à l'intérieur, ex. ${key}: "${value.replace(/^"([^"]*)"/, '« $1 »')}"`,
+        };
+      }
+      const close = m[2] === '[' ? ']' : '}';
+      return {
+        offset: at,
+        message: `texte après « ${close} » : une valeur qui commence par « ${m[2]} » est lue comme une ${m[2] === '[' ? 'liste' : 'table'} ; mettez toute la valeur entre guillemets droits, ex. ${key}: "${value.replace(/"/g, '\\"')}"`,
+      };
+    }
+  }
+  const flow = /^Flow (?:sequence|map)\b.*end with an? ([\]}])/.exec(error.message);
+  if (flow) {
+    // A value that starts with « [ » or « { » is read as a list or a table, which must close on the same line.
+    const close = flow[1]!;
+    const open = close === ']' ? '[' : '{';
+    const opened = lines.slice(0, index + 1).reverse().find((l) => l.text.includes(open) && !l.text.includes(close));
+    const key = opened ? keyOf(opened.text) : undefined;
+    return {
+      offset: opened ? opened.start + opened.text.indexOf(open) : offset,
+      message: `« ${open} » ouvert et jamais fermé : un « ${close} » est attendu sur la même ligne ; pour un texte qui commence par « ${open} », mettez-le entre guillemets droits, ex. ${key ?? 'titre'}: "${open}…"`,
     };
   }
   if (error.code === 'BAD_INDENT' || /without - indicator/.test(error.message)) {

@@ -26,7 +26,7 @@ const CASES: Case[] = [
     severity: 'erreur',
     // One error per file, at the mistake, with its usual cause (issue 13): a colon in a value, an apostrophe inside
     // single quotes, a quote never closed, a list item without « - », a misaligned field, a tab, a key twice in
-    // one item, an alias (a bomb of nested aliases must not be expanded).
+    // one item, a « [ » never closed, text after a closing « ] » or « " », an alias (a bomb of nested aliases must not be expanded).
     at: [
       ['essai/kit.yml', 3, 13],
       ['essai/01-essai.md', 3, 8],
@@ -36,6 +36,9 @@ const CASES: Case[] = [
       ['essai/05-indentation.md', 9, 4],
       ['essai/06-tabulation.md', 8, 1],
       ['essai/07-double.md', 10, 5],
+      ['essai/08-crochet.md', 3, 8],
+      ['essai/09-crochet-ferme.md', 3, 8],
+      ['essai/10-guillemets.md', 3, 8],
       ['alias/kit.yml', 17, 26],
     ],
     says: new RegExp(
@@ -48,6 +51,9 @@ const CASES: Case[] = [
         "^tabulation dans l'indentation : des espaces sont attendus",
         '^champ « titre » en double dans le même élément de liste : pour un nouvel élément, « - titre: Avise » est attendu$',
         '^alias YAML « \\*a » : la valeur écrite en entier est attendue',
+        '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] L’ESS en pratique"$',
+        '^texte après le guillemet fermant : la valeur s\'arrête au second « " » ; mettez toute la valeur entre guillemets droits, avec des guillemets « » à l\'intérieur, ex\\. titre: "« ESS » en pratique"$',
+        '^« \\[ » ouvert et jamais fermé : un « \\] » est attendu sur la même ligne ; pour un texte qui commence par « \\[ », mettez-le entre guillemets droits, ex\\. titre: "\\[…"$',
       ].join('|'),
     ),
   },
