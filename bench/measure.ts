@@ -31,7 +31,7 @@ function getconf(name: string, fallback: number): number {
 const PAGE_SIZE = getconf('PAGESIZE', 4096);
 const CLK_TCK = getconf('CLK_TCK', 100);
 /** Chromium, Chrome or chrome-headless-shell, by process name. */
-const CHROMIUM_RE = /chrom|headless/i;
+export const CHROMIUM_RE = /chrom|headless/i;
 
 interface Proc {
   pid: number;
@@ -66,6 +66,38 @@ function readProcs(): Proc[] {
   return procs;
 }
 
+/** A process and its descendants, found in one reading of /proc (none when the process is gone). */
+export function processTree(root: number, procs: Proc[] = readProcs()): Proc[] {
+  const children = new Map<number, Proc[]>();
+  for (const p of procs) {
+    const list = children.get(p.ppid);
+    if (list) list.push(p);
+    else children.set(p.ppid, [p]);
+  }
+  const tree: Proc[] = [];
+  const seen = new Set<number>();
+  const stack = procs.filter((p) => p.pid === root);
+  while (stack.length > 0) {
+    const p = stack.pop()!;
+    if (seen.has(p.pid)) continue;
+    seen.add(p.pid);
+    tree.push(p);
+    stack.push(...(children.get(p.pid) ?? []));
+  }
+  return tree;
+}
+
+/** A process's PSS and USS (private pages only: unlike PSS, not lowered when other processes map the same libraries), in bytes; 0 once it is gone. */
+export function memoryOf(pid: number): { pss: number; uss: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
+    return { pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
+  } catch {
+    return { pss: 0, uss: 0 };
+  }
+}
+
 /** CPU time (ms) of the children this process has waited for, their own reaped descendants included. */
 export function reapedChildrenCpuMs(): number {
   const { rest } = statFields(readFileSync('/proc/self/stat', 'utf8'));
@@ -88,22 +120,12 @@ export class TreeSampler {
 
   sample(): void {
     const procs = readProcs();
-    const children = new Map<number, Proc[]>();
-    for (const p of procs) {
-      const list = children.get(p.ppid);
-      if (list) list.push(p);
-      else children.set(p.ppid, [p]);
-    }
-    const tree = new Set<number>();
+    const members = processTree(this.root, procs);
+    const tree = new Set(members.map((p) => p.pid));
     let rss = 0;
-    const stack = procs.filter((p) => p.pid === this.root);
-    while (stack.length > 0) {
-      const p = stack.pop()!;
-      if (tree.has(p.pid)) continue;
-      tree.add(p.pid);
+    for (const p of members) {
       rss += p.rss;
       if (CHROMIUM_RE.test(p.comm)) this.chromium = true;
-      stack.push(...(children.get(p.pid) ?? []));
     }
     // Someone else's Chromium (tests run by another developer…) competes for the same cores.
     if (procs.some((p) => !tree.has(p.pid) && CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm))) this.foreignChromium = true;
@@ -111,13 +133,7 @@ export class TreeSampler {
     // Every sample for the first half second (short runs), then every PSS_EVERY samples.
     if (this.samples < 10 || this.samples % PSS_EVERY === 0) {
       let pss = 0;
-      for (const pid of tree) {
-        try {
-          pss += Number(/^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'))?.[1] ?? 0) * 1024;
-        } catch {
-          // gone meanwhile
-        }
-      }
+      for (const pid of tree) pss += memoryOf(pid).pss;
       this.peakPss = Math.max(this.peakPss, pss);
     }
     this.samples++;

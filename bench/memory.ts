@@ -7,11 +7,11 @@
  * another kitess (e.g. a checkout of main: `<dir>/bin/kitess.js`) before each run of this one, side by side.
  */
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { reapedChildrenCpuMs, ROOT } from './measure.js';
+import { CHROMIUM_RE, memoryOf, processTree, reapedChildrenCpuMs, ROOT } from './measure.js';
 import { generateKits } from './scale.js';
 
 const SAMPLE_MS = 100;
@@ -22,43 +22,10 @@ type Part = 'node' | 'browser' | 'renderer' | 'other';
 
 function partOf(pid: number, root: number, cmdline: string): Part {
   if (pid === root) return 'node';
-  if (!/chrom|headless/i.test(cmdline)) return 'other';
+  if (!CHROMIUM_RE.test(cmdline)) return 'other';
   if (/--type=renderer/.test(cmdline)) return 'renderer';
   if (/--type=/.test(cmdline)) return 'other';
   return 'browser';
-}
-
-/** PSS and USS (private pages only: unlike PSS, not lowered when other processes map the same libraries). */
-function memoryOf(pid: number): { pss: number; uss: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
-    return { pss: kb('Pss'), uss: kb('Private_Clean') + kb('Private_Dirty') };
-  } catch {
-    return { pss: 0, uss: 0 };
-  }
-}
-
-function tree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  for (const e of readdirSync('/proc')) {
-    if (!/^\d+$/.test(e)) continue;
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
-    } catch {
-      // gone
-    }
-  }
-  const out: number[] = [];
-  const stack = [root];
-  while (stack.length) {
-    const p = stack.pop()!;
-    out.push(p);
-    stack.push(...(children.get(p) ?? []));
-  }
-  return out;
 }
 
 interface Sample {
@@ -81,7 +48,7 @@ async function run(bin: string, sheets: string, out: string): Promise<{ wallMs: 
     const parts: Record<Part, number> = { node: 0, browser: 0, renderer: 0, other: 0 };
     let renderers = 0;
     let uss = 0;
-    for (const pid of tree(child.pid!)) {
+    for (const { pid } of processTree(child.pid!)) {
       if (!cmdlines.has(pid)) {
         try {
           cmdlines.set(pid, readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' '));
