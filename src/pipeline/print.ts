@@ -141,15 +141,7 @@ export class Printer {
    * the first print to meet and report.
    */
   warm(): void {
-    if (this.all.size + this.opening > 0) return;
-    this.opening++;
-    this.open()
-      .then((tab) => {
-        this.all.add(tab);
-        this.give(tab);
-      })
-      .catch(() => undefined)
-      .finally(() => this.opening--);
+    if (this.all.size + this.opening === 0) this.openInBackground();
   }
 
   /** Closes every tab. */
@@ -184,15 +176,18 @@ export class Printer {
 
   /** A tab was lost: one waiting print gets a new one. */
   private wake(): void {
-    const next = this.waiting.shift();
-    if (!next) return;
+    if (this.waiting.length > 0) this.openInBackground();
+  }
+
+  /** Opens a tab without waiting for it: the first print waiting then takes it, else it stays idle; if it cannot be opened, waiting prints go on waiting. */
+  private openInBackground(): void {
     this.opening++;
     this.open()
       .then((tab) => {
         this.all.add(tab);
-        next(tab);
+        this.give(tab);
       })
-      .catch(() => this.waiting.unshift(next))
+      .catch(() => undefined)
       .finally(() => this.opening--);
   }
 
