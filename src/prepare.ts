@@ -47,10 +47,11 @@ async function readCollection(sheetsDir: string, ids: string[], prepared: Kit[])
 
 /**
  * The fiches this process has read and transformed, by source path: a process that builds again and again (the
- * preview) does not transform again the fiches whose inputs did not change — the fiche's text and paths, the
- * working folder (messages name files relative to it), and the names of the kit folder's files (a fiche's images
- * are checked for existence). One entry per source, so the map does not grow with the number of builds. A build
- * also finds there, or in the analysis cache on disk, the fiches the previous build analysed (analysis-cache.ts).
+ * preview) does not transform again the fiches whose inputs did not change. The key is the analysis cache's on
+ * disk (analysisKey: the fiche's text and paths, the working folder, the names of the kit folder's files, kit.yml,
+ * kitess itself), so that memory and disk agree on when a fiche is analysed again. One entry per source, so the
+ * map does not grow with the number of builds. A build also finds there, or in the analysis cache on disk, the
+ * fiches the previous build analysed (analysis-cache.ts).
  */
 const transformed = new Map<string, { key: string; analysis: Analysis }>();
 
@@ -78,8 +79,9 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
       const unreadable: UnreadableFiche[] = [];
       const files = listing(loaded.source.dir);
       for (const sheet of loaded.source.sheets) {
-        const key = createHash('sha256').update([sheet.absPath, sheet.path, process.cwd(), files, sheet.text].join('\0')).digest('hex');
-        const stored = cache ? analysisKey(key, loaded.source.config.text) : undefined;
+        const inputs = createHash('sha256').update([sheet.absPath, sheet.path, process.cwd(), files, sheet.text].join('\0')).digest('hex');
+        const key = analysisKey(inputs, loaded.source.config.text);
+        const stored = cache ? key : undefined;
         const known = transformed.get(sheet.absPath);
         const found = known?.key === key ? known.analysis : stored ? await cache!.get(id, stored, sheet) : undefined;
         if (found) {

@@ -38,6 +38,14 @@ describe('preparing the same kit again in one process (the preview, issue 16)', 
     // Its message is given at every build until the fiche is fixed, not only the first time.
     expect((await prepareKits(sheets, ['demo'])).diagnostics.map((d) => d.rule)).toEqual(['encadre-inconnu']);
 
+    // kit.yml is part of a fiche's analysis key, in this process as in the cache on disk (analysisKey): a changed
+    // kit.yml makes every fiche again.
+    const before = (await prepareKits(sheets, ['demo'])).kits[0]!.fiches;
+    edit(path.join(sheets, 'demo/kit.yml'), /^titre: .*$/m, 'titre: Un autre titre');
+    const retitled = await prepareKits(sheets, ['demo']);
+    expect(retitled.analysed).toEqual({ fresh: before.map((f) => f.source.path), reused: [] });
+    for (const [i, fiche] of retitled.kits[0]!.fiches.entries()) expect(fiche).not.toBe(before[i]);
+
     rmSync(path.join(sheets, 'demo/schema.svg'));
     const missing = await prepareKits(sheets, ['demo']);
     expect(missing.diagnostics.map((d) => [path.basename(d.file), d.rule])).toEqual([
