@@ -18,10 +18,25 @@ function font(weight: Weight): fontkit.Font {
   return f;
 }
 
+/**
+ * Advance widths already laid out, by weight and text: wrapping and fitting lay out the same words and lines again
+ * and again (every candidate line, at every size tried). Bounded, so that a long-lived process (the preview) does
+ * not keep every text it ever measured.
+ */
+const advances = new Map<string, number>();
+const MAX_ADVANCES = 20_000;
+
 /** The width of a line of text set in Source Sans 3 at `size` (in the same unit as `size`), kerning included. */
 export function textWidth(text: string, size: number, weight: Weight = 400): number {
   const f = font(weight);
-  return (f.layout(text).advanceWidth / f.unitsPerEm) * size;
+  const key = `${weight}\0${text}`;
+  let advance = advances.get(key);
+  if (advance === undefined) {
+    advance = f.layout(text).advanceWidth;
+    if (advances.size >= MAX_ADVANCES) advances.clear();
+    advances.set(key, advance);
+  }
+  return (advance / f.unitsPerEm) * size;
 }
 
 /**
