@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Browser, HTTPRequest, Page } from 'puppeteer';
+import type { Browser, CDPSession, HTTPRequest, Page } from 'puppeteer';
 import { FONT_PACKAGES, TEMPLATES_DIR } from '../assets.js';
 import { PrintError, throwIfAborted } from '../errors.js';
 import { PDFDocument } from 'pdf-lib';
@@ -61,7 +61,19 @@ const SHELL = (() => {
 interface Tab {
   page: Page;
   doc?: RenderedDoc;
+  /** Documents printed in it, and its own DevTools session (opened at its first collection). */
+  printed: number;
+  session?: CDPSession;
 }
+
+/**
+ * Every this many documents a tab prints, its renderer collects its garbage (V8's and Blink's heaps, through
+ * `HeapProfiler.collectGarbage`). A document swapped into a tab leaves its whole DOM and layout behind as garbage,
+ * and with scripts disabled Blink seldom collects it on its own: the renderers grew with every document printed,
+ * to some 200 MiB for the three kits. Collected every 4 documents they stay under 100 MiB, for no measurable time:
+ * a tab holds one document's worth of live objects, and a collection costs what is alive.
+ */
+export const COLLECT_EVERY = 4;
 
 /** What a tab reports once a document is in it and its fonts and images are ready. */
 interface Readiness {
@@ -114,6 +126,7 @@ export class Printer {
       throwIfAborted(options.signal);
       const bytes = await tab.page.pdf({ printBackground: true, preferCSSPageSize: true, outline: options.outline ?? true, tagged: true, timeout: 120_000 });
       healthy = true;
+      if (++tab.printed % COLLECT_EVERY === 0) await collectGarbage(tab);
       return bytes;
     } catch (error) {
       if (error instanceof PrintError) {
@@ -198,7 +211,7 @@ export class Printer {
     } catch (error) {
       throw new PrintError('impression impossible : le navigateur n’a pas ouvert d’onglet ; un navigateur qui répond est attendu (--debug donne le détail)', { cause: error });
     }
-    const tab: Tab = { page };
+    const tab: Tab = { page, printed: 0 };
     try {
       await page.setJavaScriptEnabled(false);
       await page.setRequestInterception(true);
@@ -212,6 +225,16 @@ export class Printer {
       await page.close().catch(() => undefined);
       throw new PrintError('impression impossible : le navigateur n’a pas chargé la page d’impression ; un navigateur qui répond est attendu (--debug donne le détail)', { cause: error });
     }
+  }
+}
+
+/** Has a tab's renderer collect its garbage; a failure is left for the tab's next print to meet and report. */
+async function collectGarbage(tab: Tab): Promise<void> {
+  try {
+    tab.session ??= await tab.page.createCDPSession();
+    await tab.session.send('HeapProfiler.collectGarbage');
+  } catch {
+    // Nothing lost: the memory is only collected later.
   }
 }
 
