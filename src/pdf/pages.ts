@@ -112,9 +112,12 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
   });
 }
 
-/** Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack including where a form is drawn. */
-export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false): void {
-  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, step), unit.base, skipOther, unit.outer));
+/**
+ * Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack
+ * including where a form is drawn; painted paths' `rects` only with `geometry` (see walk).
+ */
+export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false, geometry = true): void {
+  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, step), unit.base, skipOther, unit.outer, geometry));
 }
 
 export { context };
