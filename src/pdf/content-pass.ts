@@ -156,7 +156,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   walk(ops, resources, (s) => {
     steps.push(s);
     at[s.index] = s;
-  }, base, true, [], false);
+  }, base, true, [], 'text');
   const kindAt = (i: number) => at[i]?.kind ?? 'other';
   /** The marked content open at operation i: that of the last step before it, once a closing step has closed. */
   const stackAt = (i: number): readonly Frame[] => {

@@ -121,6 +121,13 @@ const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 const KEYWORDS = new Map<string, { keyword: string }>();
 const SHORT = new Map<number, { keyword: string }>();
+// The operators of ISO 32000-1 (table 51), written here so that an operation's name is the same string as the
+// literals the walker and the pass compare it with: V8 then compares two names by identity, not by characters.
+for (const word of [
+  'b', 'B', 'b*', 'B*', 'BDC', 'BI', 'BMC', 'BT', 'BX', 'c', 'cm', 'CS', 'cs', 'd', 'd0', 'd1', 'Do', 'DP', 'EI', 'EMC', 'ET', 'EX', 'f', 'F', 'f*',
+  'G', 'g', 'gs', 'h', 'i', 'ID', 'j', 'J', 'K', 'k', 'l', 'm', 'M', 'MP', 'n', 'q', 'Q', 're', 'RG', 'rg', 'ri', 's', 'S', 'SC', 'sc', 'SCN', 'scn', 'sh',
+  'T*', 'Tc', 'Td', 'TD', 'Tf', 'Tj', 'TJ', 'TL', 'Tm', 'Tr', 'Ts', 'Tw', 'Tz', 'v', 'w', 'W', 'W*', 'y', "'", '"',
+]) KEYWORDS.set(word, { keyword: word });
 /** One shared token object per operator name. */
 function keyword(word: string): { keyword: string } {
   let k = KEYWORDS.get(word);
@@ -327,7 +334,9 @@ function inlineImageEnd(bytes: Uint8Array, from: number): number {
 export function tokenize(bytes: Uint8Array): Operation[] {
   const lexer = new Lexer(bytes);
   const ops: Operation[] = [];
-  let operands: Operand[] = [];
+  // One array for the operations without operands (a third of them: q, Q, BT, ET, EMC, h, n, f…).
+  const none: Operand[] = [];
+  let operands: Operand[] = none;
   let start = -1;
   for (;;) {
     lexer.skipSpace();
@@ -337,7 +346,8 @@ export function tokenize(bytes: Uint8Array): Operation[] {
     if (start < 0) start = at;
     if (t === CLOSE_ARRAY || t === CLOSE_DICT) throw new ContentSyntaxError('fermeture inattendue', at);
     if (!isKeyword(t)) {
-      operands.push(t);
+      if (operands === none) operands = [t];
+      else operands.push(t);
       continue;
     }
     if (t.keyword === 'BI') {
@@ -357,7 +367,7 @@ export function tokenize(bytes: Uint8Array): Operation[] {
     } else {
       ops.push({ op: t.keyword, operands, start, end: lexer.pos });
     }
-    operands = [];
+    operands = none;
     start = -1;
   }
   return ops;

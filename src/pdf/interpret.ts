@@ -150,6 +150,13 @@ class WalkStep implements Step {
   }
 }
 
+/**
+ * What of the page's geometry a walk works out: `all`, text positions and the rectangles of painted paths (the
+ * contrast check); `text`, text positions only (steps of painted paths have no `rects`); `none`, neither (text
+ * steps have no `x`, `y`, `size`). Following every path point costs an allocation per point.
+ */
+export type Geometry = 'all' | 'text' | 'none';
+
 /** The MCID of a BDC's properties, if any. */
 function mcidOf(props: OperandDict | undefined): number | undefined {
   const v = props?.get('MCID');
@@ -160,10 +167,11 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
  * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
  * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
  * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
- * Without `geometry`, painted paths have no `rects` (only the contrast check needs them, and following every
- * path point costs an allocation per point).
+ * `geometry` says what of the page's geometry the caller needs (see Geometry).
  */
-export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry = true): void {
+export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all'): void {
+  const paths = geometry === 'all';
+  const positions = geometry !== 'none';
   const fonts = fontsOf(resources);
   const xobjects = getDict(resources, 'XObject');
   const gstates = getDict(resources, 'ExtGState');
@@ -269,7 +277,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
         break;
       case 're':
-        if (geometry) rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
+        if (paths) rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
         subpaths++;
         break;
       case 'm':
@@ -280,7 +288,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         // Any other path: its bounding box stands for it (a card with rounded corners, a band).
         onlyRects = false;
         if (op.op === 'm') subpaths++;
-        for (let k = 0; geometry && k + 1 < o.length; k += 2) {
+        for (let k = 0; paths && k + 1 < o.length; k += 2) {
           const [px, py] = apply(g.ctm, num(o[k]), num(o[k + 1]));
           if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
           else {
@@ -334,7 +342,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       default:
         if (PAINT.has(op.op)) {
           kind = 'paint';
-          if (!geometry) paintRects = undefined;
+          if (!paths) paintRects = undefined;
           else if (onlyRects) paintRects = rects;
           // A curved path of several subpaths is an outline (a rounded border): no background.
           else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
@@ -342,10 +350,12 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         else if (SHOW.has(op.op)) {
           kind = 'text';
           font = g.font;
-          const c = g.ctm;
-          x = t4 * c[0] + t5 * c[2] + c[4];
-          y = t4 * c[1] + t5 * c[3] + c[5];
-          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+          if (positions) {
+            const c = g.ctm;
+            x = t4 * c[0] + t5 * c[2] + c[4];
+            y = t4 * c[1] + t5 * c[3] + c[5];
+            size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+          }
         }
     }
     if (kind === 'paint' || kind === 'clip') {
