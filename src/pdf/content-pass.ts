@@ -134,7 +134,6 @@ function utf16Hex(text: string): string {
   return hex;
 }
 
-const PATH_START = new Set(['m', 're']);
 const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
@@ -239,17 +238,21 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   for (const s of steps) if (s.kind === 'text' && s.font) fixes.fonts.add(s.font);
 
   // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
-  for (const s of steps) {
+  for (let p = 0; p < steps.length; p++) {
+    const s = steps[p]!;
     if (s.kind !== 'open') continue;
     const frame = s.stack[s.stack.length - 1]!;
     if (frame.mcid === undefined) continue;
     const close = closeOf.get(s.index);
     if (close === undefined) continue;
+    // The steps inside the sequence: steps[p + 1] up to the one of index `close`, excluded.
+    let last = p + 1;
+    while (last < steps.length && steps[last]!.index < close) last++;
     const run = new RunBuilder(fixes.text.get(frame.mcid));
     let skipUntil = -1;
-    for (let k = s.index + 1; k < close && wantText(frame.mcid); k++) {
-      const x = at[k];
-      if (!x || x.index <= skipUntil) continue;
+    for (let q = p + 1; q < last && wantText(frame.mcid); q++) {
+      const x = steps[q]!;
+      if (x.index <= skipUntil) continue;
       if (x.kind === 'open' && x.op.op === 'BDC') {
         const actual = actualText(x);
         if (actual !== undefined) {
@@ -267,8 +270,8 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
     let paints = 0;
     let other = 0;
-    for (let k = s.index + 1; k < close; k++) {
-      const kind = kindAt(k);
+    for (let q = p + 1; q < last; q++) {
+      const kind = steps[q]!.kind;
       if (kind === 'paint') paints++;
       else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
     }
@@ -291,7 +294,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   for (let i = 0; i < ops.length; i++) {
     const name = ops[i]!.op;
     const s = at[i];
-    if (PATH_START.has(name) && pathStart < 0) pathStart = i;
+    if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
     if (s?.kind === 'clip') pathStart = -1;
     if (name === 'BT' && context(stackAt(i)) === 'none') {
       // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
