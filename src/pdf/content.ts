@@ -412,3 +412,57 @@ export function applyEdits(bytes: Uint8Array, edits: Edit[]): Uint8Array {
   parts.push(bytes.subarray(pos));
   return new Uint8Array(Buffer.concat(parts));
 }
+
+/**
+ * The operations of `applyEdits(bytes, edits)`, made from those of `bytes` (`ops`, as tokenize read them) without
+ * reading the untouched bytes again: an untouched operation is the same operator and operands, moved by what the
+ * edits before it added or removed; only the inserted text is read. This is exactly what tokenize would read from
+ * the edited bytes when every edit removes whole operations or inserts whole ones between two, and each seam of
+ * the result has white space on one side (two tokens cannot then run into one, nothing is left open across it).
+ * Undefined whenever that cannot be shown (an edit inside an operation, a seam without white space, an inline
+ * image, an inserted text that is not whole operations): the caller then reads the edited bytes.
+ */
+export function editedOperations(bytes: Uint8Array, ops: Operation[], edits: Edit[]): Operation[] | undefined {
+  if (edits.length === 0) return ops;
+  const sorted = [...edits].sort((a, b) => a.from - b.from || a.to - b.to);
+  const out: Operation[] = [];
+  let delta = 0;
+  let i = 0;
+  const white = (c: number | undefined) => c !== undefined && WHITE[c] === 1;
+  for (const e of sorted) {
+    // Untouched operations before the edit.
+    for (; i < ops.length && ops[i]!.end <= e.from; i++) {
+      const op = ops[i]!;
+      if (op.image) return undefined;
+      out.push({ op: op.op, operands: op.operands, start: op.start + delta, end: op.end + delta });
+    }
+    // Operations the edit removes must lie wholly inside it; none may straddle its ends.
+    for (; i < ops.length && ops[i]!.start < e.to; i++) if (ops[i]!.start < e.from || ops[i]!.end > e.to) return undefined;
+    if (i < ops.length && ops[i]!.start < e.to) return undefined;
+    const insert = Buffer.from(e.insert, 'latin1');
+    const before = bytes[e.from - 1];
+    const after = bytes[e.to];
+    if (insert.length === 0) {
+      if (e.from > 0 && e.to < bytes.length && !white(before) && !white(after)) return undefined;
+    } else {
+      if (e.from > 0 && !white(before) && !white(insert[0])) return undefined;
+      if (e.to < bytes.length && !white(insert[insert.length - 1]) && !white(after)) return undefined;
+      const added = tokenize(insert);
+      // Whole operations only: nothing but white space after the last one (operands left over would join the next).
+      const end = added.length ? added[added.length - 1]!.end : 0;
+      for (let k = end; k < insert.length; k++) if (!white(insert[k])) return undefined;
+      const at = e.from + delta;
+      for (const op of added) {
+        if (op.image) return undefined;
+        out.push({ op: op.op, operands: op.operands, start: op.start + at, end: op.end + at });
+      }
+    }
+    delta += insert.length - (e.to - e.from);
+  }
+  for (; i < ops.length; i++) {
+    const op = ops[i]!;
+    if (op.image) return undefined;
+    out.push({ op: op.op, operands: op.operands, start: op.start + delta, end: op.end + delta });
+  }
+  return out;
+}
