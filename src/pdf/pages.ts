@@ -2,7 +2,7 @@
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFStream, type PDFDocument } from 'pdf-lib';
 import { PdfName, tokenize, type Operation } from './content.js';
 import { context, multiply, walk, type Frame, type Geometry, type Matrix, type Step } from './interpret.js';
-import { contentStreams, getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
+import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
 
 /** One content stream: a page's (all its streams joined) or a form XObject's. */
 export interface ContentUnit {
@@ -21,17 +21,6 @@ export interface ContentUnit {
   /** Marked content open where a form is drawn (empty for a page). */
   outer: readonly Frame[];
   height: number;
-}
-
-/**
- * Streams written by kitess in this process, with their operations as editedOperations made them from the
- * stream they replace (see content.ts): a walk of such a stream need not read its bytes again.
- */
-const knownOperations = new WeakMap<PDFStream, Operation[]>();
-
-/** Remembers the operations of a stream kitess wrote, for the walks that follow (the checker's). */
-export function rememberOperations(stream: PDFStream, ops: Operation[]): void {
-  knownOperations.set(stream, ops);
 }
 
 function numberOf(obj: unknown): number | undefined {
@@ -87,7 +76,7 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
       const bytes = streamBytes(form.stream);
       let ops: Operation[];
       try {
-        ops = knownOperations.get(form.stream) ?? tokenize(bytes);
+        ops = tokenize(bytes);
       } catch {
         continue;
       }
@@ -109,12 +98,10 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
     const bytes = pageContent(page.node);
     const resources = inherited(page.node, 'Resources');
     const box = page.getMediaBox();
-    const streams = contentStreams(page.node);
-    const known = streams.length === 1 ? knownOperations.get(streams[0]!.stream) : undefined;
     run({
       page: i,
       pageRef: page.ref,
-      ops: known ?? tokenize(bytes),
+      ops: tokenize(bytes),
       bytes,
       resources: resources instanceof PDFDict ? resources : undefined,
       base: [1, 0, 0, 1, 0, 0],

@@ -15,10 +15,10 @@
  */
 import { ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
 import { writeToUnicode } from '../pdf/cmap.js';
-import { applyEdits, editedOperations } from '../pdf/content.js';
+import { applyEdits } from '../pdf/content.js';
 import { contentFixes, type TextRun } from '../pdf/content-pass.js';
 import { contentStreams, flateStream, nameOf, pdfName, type FontInfo } from '../pdf/objects.js';
-import { forEachUnit, rememberOperations } from '../pdf/pages.js';
+import { forEachUnit } from '../pdf/pages.js';
 import type { Step } from '../pdf/interpret.js';
 import { readTree } from '../pdf/structure.js';
 import { addRoleMap, describeLinks, linkMcids, removeMcids, repairFigures, repairLists, writeParents, type McidText, type TagContext } from '../pdf/tags.js';
@@ -142,12 +142,8 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
     }
     if (fixes.edits.length === 0) return;
     const next = applyEdits(unit.bytes, fixes.edits);
-    // The checker walks the written stream: from the operations read here where the edits provably leave them
-    // as they were, from its bytes otherwise.
-    const ops = editedOperations(unit.bytes, unit.ops, fixes.edits);
     if (unit.form) {
       const stream = flateStream(ctx, next);
-      if (ops) rememberOperations(stream, ops);
       for (const [k, v] of unit.form.stream.dict.entries()) if (!['Filter', 'Length', 'DecodeParms'].includes(nameOf(k)!)) stream.dict.set(k, v);
       if (unit.form.ref) {
         ctx.assign(unit.form.ref, stream);
@@ -157,9 +153,7 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
       const page = doc.getPage(unit.page);
       // The page's old streams are replaced, not kept: they would only weigh on the file.
       for (const old of contentStreams(page.node)) if (old.ref) ctx.delete(old.ref);
-      const stream = flateStream(ctx, next);
-      if (ops) rememberOperations(stream, ops);
-      page.node.set(pdfName('Contents'), ctx.register(stream));
+      page.node.set(pdfName('Contents'), ctx.register(flateStream(ctx, next)));
       touch(page.ref);
     }
   });

@@ -75,8 +75,8 @@ describe.each(['fiche', 'booklet'])('the pass over a %s printed by Chromium', (w
     const broken = await doc.save({ useObjectStreams: false });
     const { bytes: after, report } = await accessWithReport(broken, before[which]!.meta);
     expect(report.failures.map((f) => f.condition)).toContain('10-001');
-    // The pass checks the streams it rewrote from their edited operations: the same failures, same counts and
-    // pages, as the checker reading the written file from scratch.
+    // The pass's own check of what it wrote: the same failures, same counts and pages, as the checker reading
+    // the written file from scratch.
     expect(report.failures).toEqual(await checkPdf(after, { skip: ['06-002'], contrast: false }));
   });
 

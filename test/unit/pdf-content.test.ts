@@ -1,7 +1,7 @@
 import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { charCodes, parseToUnicode, writeToUnicode } from '../../src/pdf/cmap.js';
-import { applyEdits, editedOperations, formatOperand, PdfBytes, PdfName, tokenize, type Operation } from '../../src/pdf/content.js';
+import { applyEdits, PdfBytes, PdfName, tokenize } from '../../src/pdf/content.js';
 import { contentFixes, joinRuns } from '../../src/pdf/content-pass.js';
 import { contrastRatio } from '../../src/pdfua/check.js';
 
@@ -43,29 +43,6 @@ describe('content-stream tokenizer', () => {
       { from: et.end, to: et.end, insert: '\nEMC' },
     ]);
     expect(text(out)).toBe('q 1 0 0 1 5 5 cm /Artifact BMC\nBT <01> Tj ET\nEMC Q');
-  });
-
-  it('gives the operations of an edited stream as tokenize reads them, or none where a seam could join two tokens', () => {
-    const sig = (o: Operation) => `${o.op} ${o.start} ${o.end} ${o.operands.map(formatOperand).join(' ')}`;
-    const src = bytes('q 1 0 0 1 5 5 cm\nBT /F1 10 Tf <0001> Tj\n/Span <</ActualText <feff00ad>>> BDC <0003> Tj EMC\n12.5 0 Td (a\\)b) Tj ET\nQ');
-    const ops = tokenize(src);
-    const find = (name: string) => ops.find((o) => o.op === name)!;
-    const edits = [
-      { from: find('BT').start, to: find('BT').start, insert: '/Artifact <</Type /Layout>> BDC\n' },
-      { from: find('BDC').start, to: find('BDC').end, insert: '/Span <</ActualText <feff0041>>> BDC' },
-      { from: find('EMC').start, to: find('EMC').end, insert: '' },
-      { from: find('ET').end, to: find('ET').end, insert: '\nEMC' },
-    ];
-    const edited = editedOperations(src, ops, edits);
-    expect(edited).toBeDefined();
-    expect(edited!.map(sig)).toEqual(tokenize(applyEdits(src, edits)).map(sig));
-    // « Q<0001>Tj/F1 1 Tf »: without the show, « Q/F1 » would still read as two tokens, but nothing proves it here.
-    const tight = bytes('Q<0001>Tj/F1 1 Tf');
-    const tj = tokenize(tight)[1]!;
-    expect(editedOperations(tight, tokenize(tight), [{ from: tj.start, to: tj.end, insert: '' }])).toBeUndefined();
-    // An edit inside an operation, or inserted operands with no operator, are not whole operations.
-    expect(editedOperations(src, ops, [{ from: find('Tf').start + 1, to: find('Tf').start + 1, insert: ' ' }])).toBeUndefined();
-    expect(editedOperations(src, ops, [{ from: find('ET').end, to: find('ET').end, insert: '\n1 0' }])).toBeUndefined();
   });
 
   it('refuses a stream it cannot read, saying where', () => {
