@@ -134,7 +134,6 @@ function utf16Hex(text: string): string {
   return hex;
 }
 
-const PATH_START = new Set(['m', 're']);
 const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
@@ -149,16 +148,31 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     }
     return lastContext;
   };
+  // Only the operations the pass judges get a step (text, paint, marked content, images, forms…): the others
+  // (glyph positioning, path points) are read from `ops`, so that a page does not hold a step per operation.
   const steps: Step[] = [];
-  walk(ops, resources, (s) => steps.push(s), base);
+  const at: (Step | undefined)[] = new Array(ops.length);
+  walk(ops, resources, (s) => {
+    steps.push(s);
+    at[s.index] = s;
+  }, base, true, [], 'text');
+  const kindAt = (i: number) => at[i]?.kind ?? 'other';
+  /** The marked content open at operation i: that of the last step before it, once a closing step has closed. */
+  const stackAt = (i: number): readonly Frame[] => {
+    for (let j = i; j >= 0; j--) {
+      const s = at[j];
+      if (s) return s.kind === 'close' && j < i ? s.stack.slice(0, -1) : s.stack;
+    }
+    return [];
+  };
   const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), fonts: new Set(), stats: { softHyphens: 0, artifacts: 0 } };
   // Matching EMC of every BMC/BDC.
   const closeOf = new Map<number, number>();
   const open: number[] = [];
-  steps.forEach((s) => {
+  for (const s of steps) {
     if (s.kind === 'open') open.push(s.index);
     else if (s.kind === 'close' && open.length) closeOf.set(open.pop()!, s.index);
-  });
+  }
   const removed = new Set<number>();
   const incidental = new Set<number>();
   const del = (i: number) => {
@@ -171,22 +185,28 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     if (!m) fixes.glyphs.set(font, (m = new Map()));
     m.set(code, text);
   };
+  /** The steps of the text shown between operations from and to (excluded). */
+  const shownIn = (from: number, to: number) => {
+    const shown: Step[] = [];
+    for (let k = from; k < to; k++) if (at[k]?.kind === 'text') shown.push(at[k]!);
+    return shown;
+  };
 
   // 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen.
   for (const s of steps) {
     if (s.kind !== 'open' || s.op.op !== 'BDC') continue;
-    const at = s.stack[s.stack.length - 1]?.props?.get('ActualText');
-    if (!(at instanceof PdfBytes)) continue;
-    const text = decodeTextString(at.bytes);
+    const actual = s.stack[s.stack.length - 1]?.props?.get('ActualText');
+    if (!(actual instanceof PdfBytes)) continue;
+    const text = decodeTextString(actual.bytes);
     if (!text.includes(SHY)) continue;
     const close = closeOf.get(s.index);
     if (close === undefined) continue;
-    const inner = steps.slice(s.index + 1, close);
-    const shows = inner.filter((x) => x.kind === 'text');
+    const shows = shownIn(s.index + 1, close);
     const isBlank = (x: Step) => (x.text ?? '').trim() === '' && !(x.text ?? '').includes('\uFFFD');
     const blanks = shows.filter(isBlank);
     const visible = shows.filter((x) => !isBlank(x));
-    const onlyPositioning = inner.every((x) => x.kind === 'text' || POSITION.has(x.op.op));
+    let onlyPositioning = true;
+    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = kindAt(k) === 'text' || POSITION.has(ops[k]!.op);
     // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
     for (const x of blanks) del(x.index);
     fixes.stats.softHyphens++;
@@ -194,14 +214,12 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       del(s.index);
       del(close);
       // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
-      const after = steps.slice(close + 1, close + 8);
-      const et = after.findIndex((x) => x.op.op === 'ET');
-      const bt = after.findIndex((x) => x.op.op === 'BT');
-      if (et === 0 && bt === 1) {
-        const body = after.slice(2);
-        const end = body.findIndex((x) => x.op.op === 'ET');
-        const shown = body.slice(0, end < 0 ? body.length : end).filter((x) => x.kind === 'text');
-        if (end >= 0 && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
+      const limit = Math.min(ops.length, close + 8);
+      if (close + 2 < limit && ops[close + 1]!.op === 'ET' && ops[close + 2]!.op === 'BT') {
+        let end = close + 3;
+        while (end < limit && ops[end]!.op !== 'ET') end++;
+        const shown = shownIn(close + 3, end);
+        if (end < limit && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
       }
       continue;
     }
@@ -220,25 +238,28 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   for (const s of steps) if (s.kind === 'text' && s.font) fixes.fonts.add(s.font);
 
   // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
-  for (const s of steps) {
+  for (let p = 0; p < steps.length; p++) {
+    const s = steps[p]!;
     if (s.kind !== 'open') continue;
     const frame = s.stack[s.stack.length - 1]!;
     if (frame.mcid === undefined) continue;
     const close = closeOf.get(s.index);
     if (close === undefined) continue;
-    const inner = steps.slice(s.index + 1, close);
+    // The steps inside the sequence: steps[p + 1] up to the one of index `close`, excluded.
+    let last = p + 1;
+    while (last < steps.length && steps[last]!.index < close) last++;
     const run = new RunBuilder(fixes.text.get(frame.mcid));
     let skipUntil = -1;
-    for (let k = s.index + 1; k < close && wantText(frame.mcid); k++) {
-      const x = steps[k]!;
+    for (let q = p + 1; q < last && wantText(frame.mcid); q++) {
+      const x = steps[q]!;
       if (x.index <= skipUntil) continue;
       if (x.kind === 'open' && x.op.op === 'BDC') {
-        const at = actualText(x);
-        if (at !== undefined) {
+        const actual = actualText(x);
+        if (actual !== undefined) {
           skipUntil = closeOf.get(x.index) ?? x.index;
           let first: Step | undefined;
-          for (let j = x.index + 1; j < skipUntil && !first; j++) if (steps[j]!.kind === 'text') first = steps[j];
-          run.add(at.includes(SHY) ? at.replaceAll(SHY, '') : at, first);
+          for (let j = x.index + 1; j < skipUntil && !first; j++) if (at[j]?.kind === 'text') first = at[j];
+          run.add(actual.includes(SHY) ? actual.replaceAll(SHY, '') : actual, first);
           continue;
         }
       }
@@ -249,8 +270,8 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
     let paints = 0;
     let other = 0;
-    for (let k = s.index + 1; k < close; k++) {
-      const kind = steps[k]!.kind;
+    for (let q = p + 1; q < last; q++) {
+      const kind = steps[q]!.kind;
       if (kind === 'paint') paints++;
       else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
     }
@@ -270,21 +291,22 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   };
   const place = (y: number | undefined) => (y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer');
   let pathStart = -1;
-  for (let i = 0; i < steps.length; i++) {
-    const s = steps[i]!;
-    if (PATH_START.has(s.op.op) && pathStart < 0) pathStart = i;
-    if (s.kind === 'clip') pathStart = -1;
-    if (s.op.op === 'BT' && context(s.stack) === 'none') {
+  for (let i = 0; i < ops.length; i++) {
+    const name = ops[i]!.op;
+    const s = at[i];
+    if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
+    if (s?.kind === 'clip') pathStart = -1;
+    if (name === 'BT' && context(stackAt(i)) === 'none') {
       // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
       let end = i + 1;
       let tagged = false;
-      while (end < steps.length && steps[end]!.op.op !== 'ET') {
-        const e = steps[end]!;
-        if (e.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
+      while (end < ops.length && ops[end]!.op !== 'ET') {
+        const e = at[end];
+        if (e?.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
         end++;
       }
-      const shown = steps.slice(i + 1, end).filter((x) => x.kind === 'text' && !removed.has(x.index));
-      if (!tagged && end < steps.length) {
+      const shown = shownIn(i + 1, end).filter((x) => !removed.has(x.index));
+      if (!tagged && end < ops.length) {
         if (shown.length > 0) wrap(i, end, place(shown[0]!.y));
         i = end;
         continue;
@@ -293,6 +315,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       i = end;
       continue;
     }
+    if (!s) continue;
     const untagged = context(s.stack) === 'none';
     if (s.kind === 'paint') {
       if (untagged) wrap(pathStart >= 0 ? pathStart : i, i, 'layout');

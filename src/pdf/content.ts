@@ -119,19 +119,30 @@ for (let i = 0; i < 16; i++) {
 
 const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
-const KEYWORDS = new Map<string, { keyword: string }>();
-const SHORT = new Map<number, { keyword: string }>();
+/** An operator (or true, false, null before they are told apart): one shared object per name. */
+class Keyword {
+  constructor(readonly keyword: string) {}
+}
+const KEYWORDS = new Map<string, Keyword>();
+const SHORT = new Map<number, Keyword>();
+// The operators of ISO 32000-1 (table 51), written here so that an operation's name is the same string as the
+// literals the walker and the pass compare it with: V8 then compares two names by identity, not by characters.
+for (const word of [
+  'b', 'B', 'b*', 'B*', 'BDC', 'BI', 'BMC', 'BT', 'BX', 'c', 'cm', 'CS', 'cs', 'd', 'd0', 'd1', 'Do', 'DP', 'EI', 'EMC', 'ET', 'EX', 'f', 'F', 'f*',
+  'G', 'g', 'gs', 'h', 'i', 'ID', 'j', 'J', 'K', 'k', 'l', 'm', 'M', 'MP', 'n', 'q', 'Q', 're', 'RG', 'rg', 'ri', 's', 'S', 'SC', 'sc', 'SCN', 'scn', 'sh',
+  'T*', 'Tc', 'Td', 'TD', 'Tf', 'Tj', 'TJ', 'TL', 'Tm', 'Tr', 'Ts', 'Tw', 'Tz', 'v', 'w', 'W', 'W*', 'y', "'", '"',
+]) KEYWORDS.set(word, new Keyword(word));
 /** One shared token object per operator name. */
-function keyword(word: string): { keyword: string } {
+function keyword(word: string): Keyword {
   let k = KEYWORDS.get(word);
-  if (!k) KEYWORDS.set(word, (k = { keyword: word }));
+  if (!k) KEYWORDS.set(word, (k = new Keyword(word)));
   return k;
 }
 
 /** The marker the parser uses for a closing `]` or `>>`. */
 const CLOSE_ARRAY = Symbol('close-array');
 const CLOSE_DICT = Symbol('close-dict');
-type Token = Operand | { keyword: string } | typeof CLOSE_ARRAY | typeof CLOSE_DICT;
+type Token = Operand | Keyword | typeof CLOSE_ARRAY | typeof CLOSE_DICT;
 
 class Lexer {
   pos = 0;
@@ -271,8 +282,11 @@ class Lexer {
   }
 
   hexString(): PdfBytes {
-    const close = this.bytes.indexOf(0x3e, this.pos + 1);
-    if (close < 0) throw new ContentSyntaxError('chaîne « < » jamais fermée', this.pos);
+    // A loop rather than indexOf: most hex strings are one glyph's four digits.
+    const b = this.bytes;
+    let close = this.pos + 1;
+    while (close < b.length && b[close] !== 0x3e) close++;
+    if (close >= b.length) throw new ContentSyntaxError('chaîne « < » jamais fermée', this.pos);
     const string = new PdfBytes(undefined, true, this.bytes, this.pos + 1, close);
     this.pos = close + 1;
     return string;
@@ -305,8 +319,8 @@ class Lexer {
   }
 }
 
-function isKeyword(t: Token): t is { keyword: string } {
-  return typeof t === 'object' && t !== null && 'keyword' in t;
+function isKeyword(t: Token): t is Keyword {
+  return t instanceof Keyword;
 }
 
 function latin1(bytes: Uint8Array, start: number, end: number): string {
@@ -327,7 +341,9 @@ function inlineImageEnd(bytes: Uint8Array, from: number): number {
 export function tokenize(bytes: Uint8Array): Operation[] {
   const lexer = new Lexer(bytes);
   const ops: Operation[] = [];
-  let operands: Operand[] = [];
+  // One array for the operations without operands (a third of them: q, Q, BT, ET, EMC, h, n, f…).
+  const none: Operand[] = [];
+  let operands: Operand[] = none;
   let start = -1;
   for (;;) {
     lexer.skipSpace();
@@ -337,7 +353,8 @@ export function tokenize(bytes: Uint8Array): Operation[] {
     if (start < 0) start = at;
     if (t === CLOSE_ARRAY || t === CLOSE_DICT) throw new ContentSyntaxError('fermeture inattendue', at);
     if (!isKeyword(t)) {
-      operands.push(t);
+      if (operands === none) operands = [t];
+      else operands.push(t);
       continue;
     }
     if (t.keyword === 'BI') {
@@ -345,7 +362,7 @@ export function tokenize(bytes: Uint8Array): Operation[] {
       for (;;) {
         lexer.skipSpace();
         const key = lexer.token();
-        if (isKeyword(key!) && (key as { keyword: string }).keyword === 'ID') break;
+        if (key instanceof Keyword && key.keyword === 'ID') break;
         if (!(key instanceof PdfName)) throw new ContentSyntaxError('paramètre d’image en ligne illisible', lexer.pos);
         lexer.skipSpace();
         params.set(key.value, lexer.token() as Operand);
@@ -357,7 +374,7 @@ export function tokenize(bytes: Uint8Array): Operation[] {
     } else {
       ops.push({ op: t.keyword, operands, start, end: lexer.pos });
     }
-    operands = [];
+    operands = none;
     start = -1;
   }
   return ops;

@@ -120,8 +120,9 @@ export function decodeCodes(font: FontInfo | undefined, codes: number[]): string
   return s;
 }
 
-/** A step as the walker makes it: its text is decoded only when someone reads it. */
+/** A step as the walker makes it: its character codes and text are read from the operation only when someone asks. */
 class WalkStep implements Step {
+  #codes: number[] | undefined;
   #text: string | undefined;
   constructor(
     readonly op: Operation,
@@ -130,7 +131,6 @@ class WalkStep implements Step {
     readonly stack: readonly Frame[],
     readonly inText: boolean,
     readonly font: FontInfo | undefined,
-    readonly codes: number[] | undefined,
     readonly x: number | undefined,
     readonly y: number | undefined,
     readonly size: number | undefined,
@@ -140,11 +140,22 @@ class WalkStep implements Step {
     readonly rects: Rect[] | undefined,
     readonly xobject: Step['xobject'],
   ) {}
+  get codes(): number[] | undefined {
+    if (this.#codes === undefined && this.kind === 'text') this.#codes = shownCodes(this.op, this.font?.bytes ?? 1);
+    return this.#codes;
+  }
   get text(): string | undefined {
-    if (this.#text === undefined && this.codes) this.#text = decodeCodes(this.font, this.codes);
+    if (this.#text === undefined && this.kind === 'text') this.#text = decodeCodes(this.font, this.codes!);
     return this.#text;
   }
 }
+
+/**
+ * What of the page's geometry a walk works out: `all`, text positions and the rectangles of painted paths (the
+ * contrast check); `text`, text positions only (steps of painted paths have no `rects`); `none`, neither (text
+ * steps have no `x`, `y`, `size`). Following every path point costs an allocation per point.
+ */
+export type Geometry = 'all' | 'text' | 'none';
 
 /** The MCID of a BDC's properties, if any. */
 function mcidOf(props: OperandDict | undefined): number | undefined {
@@ -156,8 +167,11 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
  * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
  * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
  * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
+ * `geometry` says what of the page's geometry the caller needs (see Geometry).
  */
-export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = []): void {
+export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all'): void {
+  const paths = geometry === 'all';
+  const positions = geometry !== 'none';
   const fonts = fontsOf(resources);
   const xobjects = getDict(resources, 'XObject');
   const gstates = getDict(resources, 'ExtGState');
@@ -199,7 +213,6 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
     const o = op.operands;
     let kind: Kind = 'other';
     let font: FontInfo | undefined;
-    let codes: number[] | undefined;
     let x: number | undefined;
     let y: number | undefined;
     let size: number | undefined;
@@ -264,7 +277,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
         break;
       case 're':
-        rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
+        if (paths) rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
         subpaths++;
         break;
       case 'm':
@@ -275,7 +288,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         // Any other path: its bounding box stands for it (a card with rounded corners, a band).
         onlyRects = false;
         if (op.op === 'm') subpaths++;
-        for (let k = 0; k + 1 < o.length; k += 2) {
+        for (let k = 0; paths && k + 1 < o.length; k += 2) {
           const [px, py] = apply(g.ctm, num(o[k]), num(o[k + 1]));
           if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
           else {
@@ -329,18 +342,20 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       default:
         if (PAINT.has(op.op)) {
           kind = 'paint';
-          if (onlyRects) paintRects = rects;
+          if (!paths) paintRects = undefined;
+          else if (onlyRects) paintRects = rects;
           // A curved path of several subpaths is an outline (a rounded border): no background.
           else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
         } else if (op.op === 'n') kind = 'clip';
         else if (SHOW.has(op.op)) {
           kind = 'text';
           font = g.font;
-          codes = shownCodes(op, font?.bytes ?? 1);
-          const c = g.ctm;
-          x = t4 * c[0] + t5 * c[2] + c[4];
-          y = t4 * c[1] + t5 * c[3] + c[5];
-          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+          if (positions) {
+            const c = g.ctm;
+            x = t4 * c[0] + t5 * c[2] + c[4];
+            y = t4 * c[1] + t5 * c[3] + c[5];
+            size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+          }
         }
     }
     if (kind === 'paint' || kind === 'clip') {
@@ -349,7 +364,7 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       pathBox = undefined;
       subpaths = 0;
     }
-    if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, codes, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
     if (kind === 'close') stack = stack.slice(0, -1);
   }
 }

@@ -1,7 +1,7 @@
 /** Every content stream of a document, pages and the form XObjects they draw, walked with their context. */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFStream, type PDFDocument } from 'pdf-lib';
 import { PdfName, tokenize, type Operation } from './content.js';
-import { context, multiply, walk, type Frame, type Matrix, type Step } from './interpret.js';
+import { context, multiply, walk, type Frame, type Geometry, type Matrix, type Step } from './interpret.js';
 import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
 
 /** One content stream: a page's (all its streams joined) or a form XObject's. */
@@ -112,9 +112,12 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
   });
 }
 
-/** Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack including where a form is drawn. */
-export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false): void {
-  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, step), unit.base, skipOther, unit.outer));
+/**
+ * Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack
+ * including where a form is drawn; `geometry` as for walk.
+ */
+export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false, geometry: Geometry = 'all'): void {
+  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, step), unit.base, skipOther, unit.outer, geometry));
 }
 
 export { context };

@@ -145,7 +145,7 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
       const ratio = contrastRatio(ink, under);
       if (ratio < 4.5) report.add('contraste', page, `« ${(step.text ?? '').trim().slice(0, 40)} » : ${ratio.toFixed(2)}:1`);
     }
-  }, true);
+  }, true, contrast ? 'all' : 'none');
   for (const [stream, uses] of formUses) if (uses > 1 && stream.dict.get(pdfName('StructParents'))) report.add('30-002');
   // Every MCID in the content must have a parent in the ParentTree.
   if (parents) {

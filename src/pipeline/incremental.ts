@@ -49,6 +49,8 @@ export function patchInPlace(bytes: Uint8Array, offsets: Map<number, number>, ob
   return true;
 }
 
+const NEWLINE = Buffer.from('\n', 'latin1');
+
 function serialize(ref: PDFRef, obj: PDFObject): Buffer {
   const body = Buffer.alloc(obj.sizeInBytes());
   obj.copyBytesInto(body, 0);
@@ -156,10 +158,16 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   for (const [ref, obj] of objects) {
     const stored = offsets.get(ref.objectNumber);
     const copied = !changed.has(ref.objectNumber) && stored !== undefined ? storedObject(original, stored, obj) : undefined;
-    const chunk = copied ? Buffer.concat([copied, Buffer.from('\n')]) : serialize(ref, obj);
     entries.push([ref.objectNumber, offset]);
-    parts.push(chunk);
-    offset += chunk.length;
+    if (copied) {
+      // Copied as it is, then its line break: two parts, not a new buffer for each object.
+      parts.push(copied, NEWLINE);
+      offset += copied.length + 1;
+    } else {
+      const chunk = serialize(ref, obj);
+      parts.push(chunk);
+      offset += chunk.length;
+    }
   }
   const size = doc.context.largestObjectNumber + 1;
   const at = new Map(entries);
