@@ -93,6 +93,8 @@ export class Printer {
   private readonly waiting: ((tab: Tab) => void)[] = [];
   private readonly all = new Set<Tab>();
   private opening = 0;
+  /** Tabs' garbage collections under way (see COLLECT_EVERY): their tabs are given back when they are done. */
+  private readonly collecting = new Set<Promise<void>>();
 
   /** At most `size` tabs, opened on first use. */
   constructor(
@@ -105,6 +107,7 @@ export class Printer {
     throwIfAborted(options.signal);
     const tab = await this.take();
     let healthy = false;
+    let collect = false;
     try {
       tab.doc = doc;
       const ready = (await tab.page.evaluate(async (p) => {
@@ -126,7 +129,7 @@ export class Printer {
       throwIfAborted(options.signal);
       const bytes = await tab.page.pdf({ printBackground: true, preferCSSPageSize: true, outline: options.outline ?? true, tagged: true, timeout: 120_000 });
       healthy = true;
-      if (++tab.printed % COLLECT_EVERY === 0) await collectGarbage(tab);
+      collect = ++tab.printed % COLLECT_EVERY === 0;
       return bytes;
     } catch (error) {
       if (error instanceof PrintError) {
@@ -138,8 +141,16 @@ export class Printer {
       const why = (error as Error)?.name === 'TimeoutError' ? 'le navigateur n’a pas répondu à temps' : 'le navigateur s’est arrêté ou a refusé la page';
       throw new PrintError(`impression de « ${doc.title} » impossible : ${why} ; un navigateur qui répond est attendu (--debug donne le détail)`, { cause: error });
     } finally {
-      // A tab whose print failed for the browser's reasons is closed, not reused.
-      if (healthy) this.give(tab);
+      // A tab whose print failed for the browser's reasons is closed, not reused. A tab due for a collection is
+      // given back once collected: the document just printed is not kept waiting for it (the preview shows it).
+      if (healthy && collect) {
+        const done = collectGarbage(tab).then(() => {
+          this.collecting.delete(done);
+          this.give(tab);
+        });
+        this.collecting.add(done);
+      }
+      else if (healthy) this.give(tab);
       else {
         this.all.delete(tab);
         await tab.page.close().catch(() => undefined);
@@ -157,8 +168,14 @@ export class Printer {
     if (this.all.size + this.opening === 0) this.openInBackground();
   }
 
+  /** Resolves once the collections under way are done and their tabs given back. */
+  async collected(): Promise<void> {
+    await Promise.all([...this.collecting]);
+  }
+
   /** Closes every tab. */
   async close(): Promise<void> {
+    await this.collected();
     const tabs = [...this.all];
     this.all.clear();
     this.idle.length = 0;
