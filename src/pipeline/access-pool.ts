@@ -26,6 +26,7 @@ export class AccessPool {
   private readonly running = new Map<Worker, Pending>();
   private next = 0;
   private closed = false;
+  private here = false;
   readonly threaded = existsSync(WORKER);
 
   /** At most `size` threads, started on first use. */
@@ -39,9 +40,17 @@ export class AccessPool {
     if (this.threaded && !this.closed && this.all.length < this.size) this.idle.push(this.spawn());
   }
 
+  /**
+   * Runs every pass in this thread from now on, unless a thread is already started: for a build with a piece or
+   * two to pass, a thread of its own costs more (it loads and compiles its own copy of the modules) than it saves.
+   */
+  runHere(): void {
+    if (this.all.length === 0) this.here = true;
+  }
+
   /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
   run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<AccessResult> {
-    if (!this.threaded) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece);
+    if (!this.threaded || this.here) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece);
     if (this.closed) return Promise.reject(new Error('accessibility pool closed'));
     return new Promise<AccessResult>((resolve, reject) => {
       this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}), ...(piece ? { piece } : {}) }, resolve, reject });
