@@ -163,12 +163,14 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const { AccessPool } = await import('./pipeline/access-pool.js');
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
   void browser.get().catch(() => undefined); // a failed start is reported by the first print that needs it
-  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time. A
-  // build's own pool starts its thread once the number of pieces to pass is known (below); a pool given by the
-  // caller (the preview's, kept from one build to the next) starts now.
+  // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time. It
+  // starts now, loading its modules while this thread parses, when a changed kit was never built here (every piece
+  // of it is to print) or the pool is the caller's (the preview's, kept from one build to the next); otherwise once
+  // the number of pieces to pass is known (below).
   const pool = deps.access ?? new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
-  if (!benchWithoutAccess && deps.access) pool.start();
+  const newKit = plan.changed.some((id) => !plan.previous?.kits.some((k) => k.id === id));
+  if (!benchWithoutAccess && (deps.access || newKit)) pool.start();
   let printer: Printer | undefined = deps.printer;
   const stopMachinery = async () => {
     if (!deps.access) await pool.close();
@@ -269,8 +271,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     emit({ type: 'fiches', toPrint, reused: jobs.length - toPrint });
     // The pieces the pass may get: the fiches to print, and each booklet's own pages (twice with a print-shop version).
     const toPass = toPrint + kits.filter(needsPieces).reduce((n, kit) => n + (wantsPrint(kit) ? 2 : 1), 0);
-    if (!deps.access && !benchWithoutAccess) {
-      if (toPass <= FEW_PIECES) pool.runHere();
+    if (!benchWithoutAccess) {
+      if (toPass <= FEW_PIECES) pool.runHere(); // nothing if its thread is already started
       else pool.start();
     }
 
