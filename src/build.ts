@@ -122,6 +122,7 @@ export interface BuildResult {
  * (65 fiches) are spared. Process-wide: the flag is read at every full collection.
  */
 const LARGE_BUILD = 100;
+const LARGE_BUILD_HEAP_GROWTH = 60;
 
 /**
  * Up to this many pieces to pass (one fiche edited: its body and its booklet's own pages), the accessibility pass
@@ -129,7 +130,6 @@ const LARGE_BUILD = 100;
  * than the pass it would take off (one-fiche rebuild: 3.52 → 3.32 s, CPU 5.01 → 4.66 s, 5 alternated pairs).
  */
 const FEW_PIECES = 2;
-const LARGE_BUILD_HEAP_GROWTH = 60;
 
 /** The Producer of every PDF and the manifest's generator. */
 const GENERATOR = `kitess ${VERSION}`;
@@ -155,9 +155,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   }
   if (plan.kept.length > 0) log(`Inchangé${plan.kept.length > 1 ? 's' : ''}, repris tel${plan.kept.length > 1 ? 's' : ''} quel${plan.kept.length > 1 ? 's' : ''} : ${plan.kept.map((k) => k.id).join(', ')}.`);
 
-  // Chromium and the accessibility thread start now, while the other steps' modules load and the sources are read
-  // and checked: they take the second processor while this one parses. A build stopped by source errors closes
-  // them unused; both stop as soon as the last piece is printed (before the web edition and the zips), and in any
+  // Chromium (and for a clean build the accessibility thread) starts now, while the other steps' modules load and
+  // the sources are read and checked: it takes the second processor while this one parses. A build stopped by
+  // source errors closes them unused; both stop as soon as the last piece is printed (before the web edition and the zips), and in any
   // case when the build ends.
   const { lazyBrowser } = await import('./browser.js');
   const { AccessPool } = await import('./pipeline/access-pool.js');
