@@ -143,15 +143,14 @@ export class Printer {
     } finally {
       // A tab whose print failed for the browser's reasons is closed, not reused. A tab due for a collection is
       // given back once collected: the document just printed is not kept waiting for it (the preview shows it).
-      if (healthy && collect) {
+      if (healthy && !collect) this.give(tab);
+      else if (healthy) {
         const done = collectGarbage(tab).then(() => {
           this.collecting.delete(done);
           this.give(tab);
         });
         this.collecting.add(done);
-      }
-      else if (healthy) this.give(tab);
-      else {
+      } else {
         this.all.delete(tab);
         await tab.page.close().catch(() => undefined);
         this.wake();
