@@ -96,8 +96,9 @@ export function explainYamlError(errors: readonly YAMLError[], source: string): 
       message: 'deux-points inattendu dans une valeur : une valeur qui contient « : » doit être entre guillemets, ex. titre: "ESS : de quoi parle-t-on ?"',
     };
   }
-  if (error.code === 'UNEXPECTED_TOKEN' && /^Unexpected scalar at node end/.test(error.message)) {
-    // Text after a value that starts with « [ », « { » or « " »: the value ended at its closing mark.
+  if (error.code === 'UNEXPECTED_TOKEN' && /^Unexpected [\w-]+ at node end/.test(error.message)) {
+    // Text after a value that starts with « [ », « { » or « " »: the value ended at its closing mark. Whatever
+    // follows (plain text, a quoted text, another « [ »), yaml names it in the message: any of them is this mistake.
     const m = /^( *(?:- +)?[^\s:#'"][^:#]*?: +)([[{"])/.exec(line.text);
     if (m) {
       const key = keyOf(line.text) ?? 'titre';
@@ -112,7 +113,7 @@ export function explainYamlError(errors: readonly YAMLError[], source: string): 
       const close = m[2] === '[' ? ']' : '}';
       return {
         offset: at,
-        message: `texte après « ${close} » : une valeur qui commence par « ${m[2]} » est lue comme une ${m[2] === '[' ? 'liste' : 'table'} ; mettez toute la valeur entre guillemets droits, ex. ${key}: "${value.replace(/"/g, '\\"')}"`,
+        message: `texte après « ${close} » : une valeur qui commence par « ${m[2]} » est lue comme une ${m[2] === '[' ? 'liste' : 'table'} ; mettez toute la valeur entre guillemets droits, ex. ${key}: "${value.replace(/"([^"]*)"/g, '« $1 »').replace(/"/g, '\\"')}"`,
       };
     }
   }

@@ -39,6 +39,7 @@ const CASES: Case[] = [
       ['essai/08-crochet.md', 3, 8],
       ['essai/09-crochet-ferme.md', 3, 8],
       ['essai/10-guillemets.md', 3, 8],
+      ['essai/11-crochet-guillemets.md', 3, 8],
       ['alias/kit.yml', 17, 26],
     ],
     says: new RegExp(
@@ -52,6 +53,7 @@ const CASES: Case[] = [
         '^champ « titre » en double dans le même élément de liste : pour un nouvel élément, « - titre: Avise » est attendu$',
         '^alias YAML « \\*a » : la valeur écrite en entier est attendue',
         '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] L’ESS en pratique"$',
+        '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] « L’ESS en pratique »"$',
         '^texte après le guillemet fermant : la valeur s\'arrête au second « " » ; mettez toute la valeur entre guillemets droits, avec des guillemets « » à l\'intérieur, ex\\. titre: "« ESS » en pratique"$',
         '^« \\[ » ouvert et jamais fermé : un « \\] » est attendu sur la même ligne ; pour un texte qui commence par « \\[ », mettez-le entre guillemets droits, ex\\. titre: "\\[…"$',
       ].join('|'),
