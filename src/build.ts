@@ -27,6 +27,7 @@ import type { AccessPool } from './pipeline/access-pool.js';
 import type { Assembled, Piece } from './pipeline/assemble.js';
 import type { Product } from './pipeline/outputs.js';
 import type { FrameLayout } from './pipeline/pagination.js';
+import { Ahead } from './pipeline/ahead.js';
 import { planBuild, type PlanOptions } from './pipeline/plan.js';
 import type { Printer } from './pipeline/print.js';
 import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile, type Staging } from './pipeline/publish.js';
@@ -169,8 +170,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // the number of pieces to pass is known (below).
   const pool = deps.access ?? new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
-  const newKit = plan.changed.some((id) => !plan.previous?.kits.some((k) => k.id === id));
-  if (!benchWithoutAccess && (deps.access || newKit)) pool.start();
+  const neverBuilt = new Set(plan.changed.filter((id) => !plan.previous?.kits.some((k) => k.id === id)));
+  if (!benchWithoutAccess && (deps.access || neverBuilt.size > 0)) pool.start();
   let printer: Printer | undefined = deps.printer;
   const stopMachinery = async () => {
     if (!deps.access) await pool.close();
@@ -226,10 +227,17 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // Each output is written into the staging folder as soon as it is final; only paths, sizes and digests are kept.
   let staging: Staging | undefined;
   const kitTasks: Promise<void>[] = [];
+  const ahead = new Ahead<Piece>(concurrency);
   try {
-    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache
+    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache. A kit never
+    // built in this output folder has every fiche's body to print: they print as soon as the kit is checked, while
+    // the next kits are read (Chromium would otherwise wait for them), and stop at the first source error.
     const analyses = new AnalysisCache(options.outDir, !options.force);
-    prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses);
+    prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses, (checked) => {
+      if (!neverBuilt.has(checked.id)) return;
+      const kit = publishedKit(checked, plan.settings.asOf, plan.settings.drafts);
+      ahead.add(kit.fiches.map((fiche) => ({ key: ficheKey(kit, fiche), make: async () => access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))) })));
+    });
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);
     const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };
@@ -359,8 +367,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       if (needed[i]) {
         let piece: Piece | undefined = cached[i];
         if (!piece) {
-          const doc = await timings.time('render', () => renderFicheBody(kit, fiche));
-          piece = await access(await print(doc));
+          piece = (await ahead.take(key)) ?? (await access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))));
           await caches.get(kit.id)!.put(key, piece);
         }
         pieces[i] = piece;
@@ -419,6 +426,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       await stage.commit(manifest, distribute);
     });
   } catch (error) {
+    ahead.stop();
     // Steps still running (a kit's booklet when a fiche failed) finish before the staging folder goes.
     await Promise.allSettled(kitTasks);
     await staging?.discard();

@@ -63,8 +63,10 @@ function listing(dir: string): string {
 /**
  * Load → parse → transform for the given kits: everything the build checks before printing. With a cache (the
  * build's), the fiches analysed by the previous build are taken from it instead of parsed and transformed again.
+ * `onKit` is told of each kit as soon as it is prepared, while no error has been found so far (the build starts
+ * printing it while the next kits are read).
  */
-export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings, cache?: AnalysisCache): Promise<Prepared> {
+export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings, cache?: AnalysisCache, onKit?: (kit: Kit) => void): Promise<Prepared> {
   const processor = createProcessor();
   const diagnostics: Diagnostic[] = [];
   const kits: Kit[] = [];
@@ -129,7 +131,9 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
           }
         }
       }
-      kits.push({ ...makeKit(loaded.source, config, fiches), ...(competences ? { competences } : {}) });
+      const kit: Kit = { ...makeKit(loaded.source, config, fiches), ...(competences ? { competences } : {}) };
+      kits.push(kit);
+      if (onKit && !diagnostics.some((d) => d.severity === 'erreur')) onKit(kit);
     };
     await (timings ? timings.time('parse', stage) : stage());
   }

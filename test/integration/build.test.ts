@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -193,6 +193,27 @@ describe('bad input', () => {
     expect(error).toBeInstanceOf(SourceError);
     expect((error as SourceError).diagnostics[0]).toMatchObject({ line: 14, rule: 'renvoi-inconnu' });
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('stops when a later kit has a source error, though an earlier kit’s fiches were already printing: nothing is written', async () => {
+    // A clean build prints a kit's fiches as soon as that kit is checked, while the next kits are read.
+    const copy = copySheets('pipeline');
+    cpSync(path.join(copy, 'demo'), path.join(copy, 'zeta'), { recursive: true });
+    edit(path.join(copy, 'zeta/kit.yml'), 'identifiant: demo', 'identifiant: zeta');
+    edit(path.join(copy, 'zeta/kit.yml'), 'livret: kit-demoess', 'livret: kit-zetaess');
+    edit(path.join(copy, 'zeta/02-commande-publique.md'), ':::a-retenir', ':::a-savoir');
+    const out = path.join(path.dirname(copy), 'dist');
+    const error = await build({ sheetsDir: copy, outDir: out }, { browser }).catch((e) => e);
+    expect(error).toBeInstanceOf(SourceError);
+    expect((error as SourceError).diagnostics.map((d) => [d.file, d.rule])).toEqual([[path.join(copy, 'zeta', '02-commande-publique.md'), 'encadre-inconnu']]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(path.dirname(out))).toEqual(['sheets']);
+    // The same sources, mended, build both kits.
+    edit(path.join(copy, 'zeta/02-commande-publique.md'), ':::a-savoir', ':::a-retenir');
+    const result = await build({ sheetsDir: copy, outDir: out }, { browser });
+    expect(result.kits.map((k) => k.id)).toEqual(['demo', 'zeta']);
+    expect(readFileSync(path.join(out, 'zeta/kit-zetaess.pdf')).length).toBeGreaterThan(0);
+    expect(readFileSync(path.join(out, 'demo/fiches/02-commande-publique.pdf')).equals(readFileSync(fiche('02-commande-publique.pdf')))).toBe(true);
   });
 
   it('names an unknown kit and exits 2', () => {
