@@ -170,8 +170,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // the number of pieces to pass is known (below).
   const pool = deps.access ?? new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
-  const neverBuilt = new Set(plan.changed.filter((id) => !plan.previous?.kits.some((k) => k.id === id)));
-  if (!benchWithoutAccess && (deps.access || neverBuilt.size > 0)) pool.start();
+  const newKit = plan.changed.some((id) => !plan.previous?.kits.some((k) => k.id === id));
+  if (!benchWithoutAccess && (deps.access || newKit)) pool.start();
   let printer: Printer | undefined = deps.printer;
   const stopMachinery = async () => {
     if (!deps.access) await pool.close();
@@ -181,7 +181,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
   const {
     prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
-    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, Staging, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, Staging, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument, pieceKept,
     ficheMeta, bookletMeta, pdfDate, makeWebEdition, AnalysisCache,
   } = await steps().catch(async (error: unknown) => {
     await stopMachinery();
@@ -229,14 +229,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const kitTasks: Promise<void>[] = [];
   const ahead = new Ahead<Piece>(concurrency);
   try {
-    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache. A kit never
-    // built in this output folder has every fiche's body to print: they print as soon as the kit is checked, while
-    // the next kits are read (Chromium would otherwise wait for them), and stop at the first source error.
+    // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache. A kit with
+    // many fiches' bodies to print (never built in this output folder, built with `--force` or by another version
+    // of kitess) has them printed as soon as it is checked, while the next kits are read (Chromium would otherwise
+    // wait for them); a source error found later stops what is queued. A fiche or two edited wait for the check.
     const analyses = new AnalysisCache(options.outDir, !options.force);
     prepared = await prepareKits(options.sheetsDir, plan.changed, timings, analyses, (checked) => {
-      if (!neverBuilt.has(checked.id)) return;
       const kit = publishedKit(checked, plan.settings.asOf, plan.settings.drafts);
-      ahead.add(kit.fiches.map((fiche) => ({ key: ficheKey(kit, fiche), make: async () => access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))) })));
+      const bodies = kit.fiches.map((fiche) => ({ fiche, key: ficheKey(kit, fiche) })).filter(({ key }) => options.force || !pieceKept(options.outDir, kit.id, key));
+      if (bodies.length <= FEW_PIECES) return;
+      ahead.add(bodies.map(({ fiche, key }) => ({ key, make: async () => access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))) })));
     });
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);

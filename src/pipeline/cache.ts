@@ -6,6 +6,7 @@
  * last build used.
  */
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Failure } from '../pdfua/check.js';
@@ -30,6 +31,11 @@ export interface CachedPiece extends Piece {
 
 function files(kit: string, key: string): { pdf: string; json: string } {
   return { pdf: path.join(CACHE_DIR, kit, `${key}.pdf`), json: path.join(CACHE_DIR, kit, `${key}.json`) };
+}
+
+/** Whether the previous build kept a piece with this key (its bytes are checked only when it is read). */
+export function pieceKept(outDir: string, kit: string, key: string): boolean {
+  return existsSync(path.join(outDir, files(kit, key).pdf));
 }
 
 /** A kit's cached pieces: read from the previous build's output folder, and those of this build written to the staging folder. */
