@@ -227,7 +227,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // Each output is written into the staging folder as soon as it is final; only paths, sizes and digests are kept.
   let staging: Staging | undefined;
   const kitTasks: Promise<void>[] = [];
-  const ahead = new Ahead<Piece>(concurrency);
+  // A body printed ahead: its pass goes on in its thread while Chromium prints the next one.
+  const ahead = new Ahead<{ passed: Promise<Piece> }>(concurrency);
   try {
     // prepare: load → parse → transform, the fiches the previous build analysed taken from its cache. A kit with
     // many fiches' bodies to print (never built in this output folder, built with `--force` or by another version
@@ -238,7 +239,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       const kit = publishedKit(checked, plan.settings.asOf, plan.settings.drafts);
       const bodies = kit.fiches.map((fiche) => ({ fiche, key: ficheKey(kit, fiche) })).filter(({ key }) => options.force || !pieceKept(options.outDir, kit.id, key));
       if (bodies.length <= FEW_PIECES) return;
-      ahead.add(bodies.map(({ fiche, key }) => ({ key, make: async () => access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))) })));
+      ahead.add(
+        bodies.map(({ fiche, key }) => ({
+          key,
+          make: async () => {
+            const passed = access(await print(await timings.time('render', () => renderFicheBody(kit, fiche))));
+            passed.catch(() => undefined); // a piece nobody takes fails silently; one taken fails where it is taken
+            return { passed };
+          },
+        })),
+      );
     });
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);
@@ -369,7 +379,8 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
       if (needed[i]) {
         let piece: Piece | undefined = cached[i];
         if (!piece) {
-          piece = (await ahead.take(key)) ?? (await access(await print(await timings.time('render', () => renderFicheBody(kit, fiche)))));
+          const printed = await ahead.take(key);
+          piece = printed ? await printed.passed : await access(await print(await timings.time('render', () => renderFicheBody(kit, fiche))));
           await caches.get(kit.id)!.put(key, piece);
         }
         pieces[i] = piece;
