@@ -7,6 +7,9 @@
  *   nothing else (no pdf-lib, no second print, no publication).
  * - `newtab`, the floor of issue 8, kept as a second row: a new tab per document, its page loaded through request
  *   interception (fonts included), as kitess printed before issue 16.
+ * - `pieces`, what printing alone costs kitess's way: the reuse floor's method, printing only the distinct pages —
+ *   each fiche's body once, each booklet's own pages once (cover, sommaire, openers, back) — and nothing else:
+ *   no accessibility pass, no assembly, no web edition (its documents prepared first, as in the other floors).
  *
  * Both prepare the documents the same way (prepareKits, renderFiche, renderBooklet with the booklet's final
  * pagination, read back from the clean build) and report that time apart.
@@ -16,12 +19,12 @@ import path from 'node:path';
 import puppeteer, { type Browser, type Page } from 'puppeteer';
 import { CHROMIUM_FLAGS, resolveBrowser } from '../src/browser.js';
 import { serveRequest } from '../src/pipeline/print.js';
-import { DOC_ORIGIN, documentHtml, renderBooklet, renderFiche, type RenderedDoc } from '../src/pipeline/render.js';
+import { DOC_ORIGIN, documentHtml, renderBooklet, renderFiche, renderFicheBody, renderFrame, type RenderedDoc } from '../src/pipeline/render.js';
 import { prepareKits, selectKits } from '../src/prepare.js';
 
 /** What the bench gives a floor. */
 export interface FloorConfig {
-  mode: 'reuse' | 'newtab';
+  mode: 'reuse' | 'newtab' | 'pieces';
   sheetsDir: string;
   outDir: string;
   /** Final start page of each fiche in each booklet, as the clean build found them: kit id → [number, page][]. */
@@ -92,8 +95,12 @@ async function main(configPath: string): Promise<void> {
     .filter((kit) => config.fiches[kit.id])
     .map((kit) => ({ ...kit, fiches: kit.fiches.filter((f) => config.fiches[kit.id]!.includes(f.number)) }));
   const docs: RenderedDoc[] = [];
-  for (const kit of kits) for (const fiche of kit.fiches) docs.push(renderFiche(kit, fiche));
-  for (const kit of kits) docs.push(renderBooklet(kit, new Map(config.starts[kit.id] ?? []), { collection: prepared.collection }));
+  const pieces = config.mode === 'pieces';
+  for (const kit of kits) for (const fiche of kit.fiches) docs.push(pieces ? renderFicheBody(kit, fiche) : renderFiche(kit, fiche));
+  for (const kit of kits) {
+    const starts = new Map(config.starts[kit.id] ?? []);
+    docs.push(pieces ? renderFrame(kit, starts, { collection: prepared.collection }) : renderBooklet(kit, starts, { collection: prepared.collection }));
+  }
   const prepMs = performance.now();
 
   const args = [...CHROMIUM_FLAGS];
@@ -104,7 +111,7 @@ async function main(configPath: string): Promise<void> {
   let next = 0;
   const worker = async () => {
     const current: { doc?: RenderedDoc } = {};
-    const page = config.mode === 'reuse' ? await reusedTab(browser, current) : undefined;
+    const page = config.mode === 'newtab' ? undefined : await reusedTab(browser, current);
     while (next < docs.length) {
       const i = next++;
       current.doc = docs[i]!;
