@@ -5,7 +5,7 @@
  */
 import type { PDFDict } from 'pdf-lib';
 import { decodeTextString } from './cmap.js';
-import { PdfBytes, type Edit, type Operation } from './content.js';
+import { PdfBytes, type ContentOps, type Edit } from './content.js';
 import { context as innerContext, walk, type Frame, type Matrix, type Step } from './interpret.js';
 import type { FontInfo } from './objects.js';
 
@@ -134,10 +134,13 @@ function utf16Hex(text: string): string {
   return hex;
 }
 
+/** Every MCID: the text of each is wanted. */
+const ALL = { has: () => true };
+
 const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
-export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wantText: (mcid: number) => boolean = () => true): ContentFixes {
+export function contentFixes(ops: ContentOps, resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wanted: { has(mcid: number): boolean } = ALL): ContentFixes {
   // The stack changes only where marked content opens or closes: its context is worked out once per stack.
   let lastStack: readonly Frame[] | undefined;
   let lastContext: ReturnType<typeof innerContext> = 'none';
@@ -150,12 +153,9 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   };
   // Only the operations the pass judges get a step (text, paint, marked content, images, forms…): the others
   // (glyph positioning, path points) are read from `ops`, so that a page does not hold a step per operation.
-  const steps: Step[] = [];
+  const steps = walk(ops, resources, base, true, [], 'text');
   const at: (Step | undefined)[] = new Array(ops.length);
-  walk(ops, resources, (s) => {
-    steps.push(s);
-    at[s.index] = s;
-  }, base, true, [], 'text');
+  for (const s of steps) at[s.index] = s;
   const kindAt = (i: number) => at[i]?.kind ?? 'other';
   /** The marked content open at operation i: that of the last step before it, once a closing step has closed. */
   const stackAt = (i: number): readonly Frame[] => {
@@ -177,7 +177,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
   const incidental = new Set<number>();
   const del = (i: number) => {
     removed.add(i);
-    fixes.edits.push({ from: ops[i]!.start, to: ops[i]!.end, insert: '' });
+    fixes.edits.push({ from: ops.starts[i]!, to: ops.ends[i]!, insert: '' });
   };
   const setGlyph = (font: FontInfo | undefined, code: number, text: string) => {
     if (!font) return;
@@ -194,7 +194,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
 
   // 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen.
   for (const s of steps) {
-    if (s.kind !== 'open' || s.op.op !== 'BDC') continue;
+    if (s.kind !== 'open' || s.name !== 'BDC') continue;
     const actual = s.stack[s.stack.length - 1]?.props?.get('ActualText');
     if (!(actual instanceof PdfBytes)) continue;
     const text = decodeTextString(actual.bytes);
@@ -206,7 +206,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     const blanks = shows.filter(isBlank);
     const visible = shows.filter((x) => !isBlank(x));
     let onlyPositioning = true;
-    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = kindAt(k) === 'text' || POSITION.has(ops[k]!.op);
+    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = kindAt(k) === 'text' || POSITION.has(ops.names[k]!);
     // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
     for (const x of blanks) del(x.index);
     fixes.stats.softHyphens++;
@@ -215,16 +215,16 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       del(close);
       // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
       const limit = Math.min(ops.length, close + 8);
-      if (close + 2 < limit && ops[close + 1]!.op === 'ET' && ops[close + 2]!.op === 'BT') {
+      if (close + 2 < limit && ops.names[close + 1] === 'ET' && ops.names[close + 2] === 'BT') {
         let end = close + 3;
-        while (end < limit && ops[end]!.op !== 'ET') end++;
+        while (end < limit && ops.names[end] !== 'ET') end++;
         const shown = shownIn(close + 3, end);
         if (end < limit && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
       }
       continue;
     }
     const clean = text.replaceAll(SHY, '');
-    fixes.edits.push({ from: s.op.start, to: s.op.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
+    fixes.edits.push({ from: s.start, to: s.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
     removed.add(s.index);
     // A ligature formed across a soft hyphen (« f­f ») has no Unicode of its own: give it the ActualText's.
     if (visible.length === 1 && visible[0]!.codes?.length === 1) {
@@ -250,10 +250,10 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     while (last < steps.length && steps[last]!.index < close) last++;
     const run = new RunBuilder(fixes.text.get(frame.mcid));
     let skipUntil = -1;
-    for (let q = p + 1; q < last && wantText(frame.mcid); q++) {
+    for (let q = p + 1; q < last && wanted.has(frame.mcid); q++) {
       const x = steps[q]!;
       if (x.index <= skipUntil) continue;
-      if (x.kind === 'open' && x.op.op === 'BDC') {
+      if (x.kind === 'open' && x.name === 'BDC') {
         const actual = actualText(x);
         if (actual !== undefined) {
           skipUntil = closeOf.get(x.index) ?? x.index;
@@ -267,7 +267,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       const t = x.text ?? '';
       run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
     }
-    if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
+    if (wanted.has(frame.mcid)) fixes.text.set(frame.mcid, run.done());
     let paints = 0;
     let other = 0;
     for (let q = p + 1; q < last; q++) {
@@ -278,21 +278,21 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
     const decorative = paints > 0 && other === 0 && context(s.stack.slice(0, -1)) === 'none';
     if (decorative) {
       fixes.decorative.push(frame.mcid);
-      fixes.edits.push({ from: s.op.start, to: s.op.end, insert: artifactOpen('layout').trimEnd() });
+      fixes.edits.push({ from: s.start, to: s.end, insert: artifactOpen('layout').trimEnd() });
       removed.add(s.index);
     }
   }
 
   // 4. Content outside any marked content: running headers and footers, decoration.
   const wrap = (from: number, to: number, kind: 'header' | 'footer' | 'layout') => {
-    fixes.edits.push({ from: ops[from]!.start, to: ops[from]!.start, insert: artifactOpen(kind) });
-    fixes.edits.push({ from: ops[to]!.end, to: ops[to]!.end, insert: '\nEMC' });
+    fixes.edits.push({ from: ops.starts[from]!, to: ops.starts[from]!, insert: artifactOpen(kind) });
+    fixes.edits.push({ from: ops.ends[to]!, to: ops.ends[to]!, insert: '\nEMC' });
     fixes.stats.artifacts++;
   };
   const place = (y: number | undefined) => (y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer');
   let pathStart = -1;
   for (let i = 0; i < ops.length; i++) {
-    const name = ops[i]!.op;
+    const name = ops.names[i]!;
     const s = at[i];
     if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
     if (s?.kind === 'clip') pathStart = -1;
@@ -300,7 +300,7 @@ export function contentFixes(ops: Operation[], resources: PDFDict | undefined, h
       // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
       let end = i + 1;
       let tagged = false;
-      while (end < ops.length && ops[end]!.op !== 'ET') {
+      while (end < ops.length && ops.names[end] !== 'ET') {
         const e = at[end];
         if (e?.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
         end++;
