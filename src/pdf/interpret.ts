@@ -160,6 +160,12 @@ class WalkStep implements Step {
  */
 export type Geometry = 'all' | 'text' | 'none';
 
+/** The rectangle (x, y, w, h) through a matrix, as a box. */
+function rectOf(ctm: Matrix, x: number, y: number, w: number, h: number): Rect {
+  const pts = [apply(ctm, x, y), apply(ctm, x + w, y), apply(ctm, x, y + h), apply(ctm, x + w, y + h)];
+  return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
+}
+
 /** The MCID of a BDC's properties, if any. */
 function mcidOf(props: OperandDict | undefined): number | undefined {
   const v = props?.get('MCID');
@@ -201,20 +207,12 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
   let t3 = 1;
   let t4 = 0;
   let t5 = 0;
-  const setLine = (m: Matrix) => {
-    [t0, t1, t2, t3, t4, t5] = m;
-  };
   let rects: Rect[] = [];
   let onlyRects = true;
   let pathBox: Rect | undefined;
   let subpaths = 0;
-  const rectOf = (x: number, y: number, w: number, h: number): Rect => {
-    const pts = [apply(g.ctm, x, y), apply(g.ctm, x + w, y), apply(g.ctm, x, y + h), apply(g.ctm, x + w, y + h)];
-    return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
-  };
   for (let index = 0; index < ops.length; index++) {
     const name = ops.names[index]!;
-    const num = (k: number) => ops.num(index, k);
     let kind: Kind = 'other';
     let font: FontInfo | undefined;
     let x: number | undefined;
@@ -230,7 +228,7 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
         g = saved.pop() ?? g;
         break;
       case 'cm':
-        g.ctm = multiply([num(0), num(1), num(2), num(3), num(4), num(5)], g.ctm);
+        g.ctm = multiply([ops.num(index, 0), ops.num(index, 1), ops.num(index, 2), ops.num(index, 3), ops.num(index, 4), ops.num(index, 5)], g.ctm);
         break;
       case 'rg':
       case 'g':
@@ -248,7 +246,12 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
       }
       case 'BT':
         inText = true;
-        setLine(IDENTITY);
+        t0 = 1;
+        t1 = 0;
+        t2 = 0;
+        t3 = 1;
+        t4 = 0;
+        t5 = 0;
         break;
       case 'ET':
         inText = false;
@@ -256,21 +259,26 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
       case 'Tf':
         const key = ops.nameAt(index, 0);
         g.font = key !== undefined ? fonts.get(key) : undefined;
-        g.size = num(1);
+        g.size = ops.num(index, 1);
         break;
       case 'TL':
-        g.leading = num(0);
+        g.leading = ops.num(index, 0);
         break;
       case 'Tm':
-        setLine([num(0), num(1), num(2), num(3), num(4), num(5)]);
+        t0 = ops.num(index, 0);
+        t1 = ops.num(index, 1);
+        t2 = ops.num(index, 2);
+        t3 = ops.num(index, 3);
+        t4 = ops.num(index, 4);
+        t5 = ops.num(index, 5);
         break;
       case 'Td':
       case 'TD':
-        if (name === 'TD') g.leading = -num(1);
+        if (name === 'TD') g.leading = -ops.num(index, 1);
         {
           // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
-          const tx = num(0);
-          const ty = num(1);
+          const tx = ops.num(index, 0);
+          const ty = ops.num(index, 1);
           const e = tx * t0 + ty * t2 + t4;
           t5 = tx * t1 + ty * t3 + t5;
           t4 = e;
@@ -279,10 +287,10 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
       case 'T*':
       case "'":
       case '"':
-        setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
+        [t0, t1, t2, t3, t4, t5] = multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]);
         break;
       case 're':
-        if (paths) rects.push(rectOf(num(0), num(1), num(2), num(3)));
+        if (paths) rects.push(rectOf(g.ctm, ops.num(index, 0), ops.num(index, 1), ops.num(index, 2), ops.num(index, 3)));
         subpaths++;
         break;
       case 'm':
@@ -294,7 +302,7 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
         onlyRects = false;
         if (name === 'm') subpaths++;
         for (let k = 0, n = ops.count(index); paths && k + 1 < n; k += 2) {
-          const [px, py] = apply(g.ctm, num(k), num(k + 1));
+          const [px, py] = apply(g.ctm, ops.num(index, k), ops.num(index, k + 1));
           if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
           else {
             pathBox.x0 = Math.min(pathBox.x0, px);
