@@ -248,7 +248,7 @@ class Fixer {
     const blanks = shows.filter(isBlank);
     const visible = shows.filter((x) => !isBlank(x));
     let onlyPositioning = true;
-    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = this.kindAt(k) === 'text' || POSITION.has(ops.names[k]!);
+    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = this.kindAt(k) === 'text' || POSITION.has(ops.name(k));
     // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
     for (const x of blanks) this.del(x.index);
     fixes.stats.softHyphens++;
@@ -257,9 +257,9 @@ class Fixer {
       this.del(close);
       // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
       const limit = Math.min(ops.length, close + 8);
-      if (close + 2 < limit && ops.names[close + 1] === 'ET' && ops.names[close + 2] === 'BT') {
+      if (close + 2 < limit && ops.name(close + 1) === 'ET' && ops.name(close + 2) === 'BT') {
         let end = close + 3;
-        while (end < limit && ops.names[end] !== 'ET') end++;
+        while (end < limit && ops.name(end) !== 'ET') end++;
         const shown = this.shownIn(close + 3, end);
         if (end < limit && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) this.incidental.add(shown[0]!.index);
       }
@@ -338,7 +338,7 @@ class Fixer {
     const { ops, at, removed } = this;
     let pathStart = -1;
     for (let i = 0; i < ops.length; i++) {
-      const name = ops.names[i]!;
+      const name = ops.name(i);
       const s = at[i];
       if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
       if (s?.kind === 'clip') pathStart = -1;
@@ -346,7 +346,7 @@ class Fixer {
         // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
         let end = i + 1;
         let tagged = false;
-        while (end < ops.length && ops.names[end] !== 'ET') {
+        while (end < ops.length && ops.name(end) !== 'ET') {
           const e = at[end];
           if (e?.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
           end++;

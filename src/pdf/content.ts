@@ -109,8 +109,15 @@ const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 /** An operator (or true, false, null before they are told apart): one shared object per name. */
 class Keyword {
-  constructor(readonly keyword: string) {}
+  /** Its number in KEYWORD_NAMES. */
+  readonly code: number;
+  constructor(readonly keyword: string) {
+    this.code = KEYWORD_NAMES.length;
+    KEYWORD_NAMES.push(keyword);
+  }
 }
+/** Every keyword read so far, by code: an operation keeps its operator's code, not a reference to its name. */
+const KEYWORD_NAMES: string[] = [];
 const KEYWORDS = new Map<string, Keyword>();
 const SHORT = new Map<number, Keyword>();
 // The operators of ISO 32000-1 (table 51), written here so that an operation's name is the same string as the
@@ -126,6 +133,9 @@ function keyword(word: string): Keyword {
   if (!k) KEYWORDS.set(word, (k = new Keyword(word)));
   return k;
 }
+
+/** The operators of one or two bytes, by their bytes (first + second × 256). */
+const SHORTEST: (Keyword | undefined)[] = new Array(65536).fill(undefined);
 
 /** The marker the parser uses for a closing `]` or `>>`. */
 const CLOSE_ARRAY = Symbol('close-array');
@@ -359,8 +369,8 @@ function hexCodes(b: Uint8Array, from: number, to: number, width: number, into: 
 export class ContentOps {
   /** The number of operations. */
   length = 0;
-  /** Each operation's operator, one shared string per name. */
-  readonly names: string[] = [];
+  /** Each operation's operator, as the code of its keyword (see name). */
+  private opCodes: Int32Array;
   /** Each operation's bytes [start, end) in the stream. */
   starts: Int32Array;
   ends: Int32Array;
@@ -380,6 +390,7 @@ export class ContentOps {
     // Chromium's streams hold about one operation per 12 bytes and one operand per 8: grown if a stream holds more.
     const ops = (bytes.length >> 3) + 16;
     const operands = (bytes.length >> 2) + 16;
+    this.opCodes = new Int32Array(ops);
     this.starts = new Int32Array(ops);
     this.ends = new Int32Array(ops);
     this.argStart = new Int32Array(ops);
@@ -413,16 +424,17 @@ export class ContentOps {
   }
 
   /** Adds an operation whose operands are the slots from `firstArg` up to the last added. */
-  pushOperation(name: string, start: number, end: number, firstArg: number): number {
+  pushOperation(code: number, start: number, end: number, firstArg: number): number {
     const i = this.length++;
     if (i === this.starts.length) {
       const size = i * 2;
+      this.opCodes = grow(this.opCodes, new Int32Array(size));
       this.starts = grow(this.starts, new Int32Array(size));
       this.ends = grow(this.ends, new Int32Array(size));
       this.argStart = grow(this.argStart, new Int32Array(size));
       this.argEnd = grow(this.argEnd, new Int32Array(size));
     }
-    this.names.push(name);
+    this.opCodes[i] = code;
     this.starts[i] = start;
     this.ends[i] = end;
     this.argStart[i] = firstArg;
@@ -432,12 +444,17 @@ export class ContentOps {
 
   /** Adds an inline image (`BI … ID … EI`), without operands. */
   pushImage(start: number, end: number, params: OperandDict, data: Uint8Array): void {
-    this.images.set(this.pushOperation('BI', start, end, this.operandCount), { params, data });
+    this.images.set(this.pushOperation(keyword('BI').code, start, end, this.operandCount), { params, data });
   }
 
   /** The slot count for the operands added so far. */
   get operandsSoFar(): number {
     return this.operandCount;
+  }
+
+  /** Operation i's operator: one shared string per name (compared by identity with the literals of the walker). */
+  name(i: number): string {
+    return KEYWORD_NAMES[this.opCodes[i]!]!;
   }
 
   /** How many operands operation i has. */
@@ -485,7 +502,7 @@ export class ContentOps {
   /** Operation i as an object. */
   operation(i: number): Operation {
     const image = this.images.get(i);
-    return { op: this.names[i]!, operands: this.operands(i), start: this.starts[i]!, end: this.ends[i]!, ...(image ? { image } : {}) };
+    return { op: this.name(i), operands: this.operands(i), start: this.starts[i]!, end: this.ends[i]!, ...(image ? { image } : {}) };
   }
 
   /**
@@ -495,7 +512,7 @@ export class ContentOps {
   codes(i: number, width: number, into: number[] = []): number[] {
     const n = this.count(i);
     if (n === 0) return into;
-    const k = this.names[i] === 'TJ' ? 0 : n - 1;
+    const k = this.name(i) === 'TJ' ? 0 : n - 1;
     const j = this.argStart[i]! + k;
     if (this.kinds[j] === HEX_STRING) return hexCodes(this.bytes, this.froms[j]!, this.tos[j]!, width === 2 ? 2 : 1, into);
     const collect = (o: Operand | undefined) => {
@@ -579,15 +596,25 @@ export function readContent(data: Uint8Array): ContentOps {
       }
     }
     if (isRegular(c)) {
-      // A keyword: an operator, or true, false, null.
-      lexer.pos = pos;
-      const t = lexer.token() as Keyword | boolean | null;
-      pos = lexer.pos;
+      // A keyword: an operator, or true, false, null. Those of one or two bytes (nearly all) found by their bytes.
+      let end = pos + 1;
+      while (end < n && isRegular(b[end]!)) end++;
+      let t: Keyword | boolean | null;
+      if (end - pos <= 2) {
+        const key = c | (end - pos > 1 ? b[pos + 1]! << 8 : 0);
+        t = SHORTEST[key] ?? (SHORTEST[key] = keyword(latin1(b, pos, end)));
+        pos = end;
+      } else {
+        lexer.pos = pos;
+        t = lexer.token() as Keyword | boolean | null;
+        pos = lexer.pos;
+      }
       if (!(t instanceof Keyword)) {
         out.pushObject(t, at, pos);
         continue;
       }
       if (t.keyword === 'BI') {
+        lexer.pos = pos;
         const params: OperandDict = new Map();
         for (;;) {
           lexer.skipSpace();
@@ -601,7 +628,7 @@ export function readContent(data: Uint8Array): ContentOps {
         const ei = inlineImageEnd(bytes, dataStart);
         pos = ei + 2;
         out.pushImage(start, pos, params, bytes.subarray(dataStart, ei - 1));
-      } else out.pushOperation(t.keyword, start, pos, firstArg);
+      } else out.pushOperation(t.code, start, pos, firstArg);
       start = -1;
       continue;
     }

@@ -84,7 +84,6 @@ export interface Step {
 }
 
 const PAINT = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
-const SHOW = new Set(['Tj', 'TJ', "'", '"']);
 
 function gray(v: number): [number, number, number] {
   return [v, v, v];
@@ -135,7 +134,7 @@ class WalkStep implements Step {
     return this.ops.operation(this.index);
   }
   get name(): string {
-    return this.ops.names[this.index]!;
+    return this.ops.name(this.index);
   }
   get start(): number {
     return this.ops.starts[this.index]!;
@@ -212,7 +211,7 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
   let pathBox: Rect | undefined;
   let subpaths = 0;
   for (let index = 0; index < ops.length; index++) {
-    const name = ops.names[index]!;
+    const name = ops.name(index);
     let kind: Kind = 'other';
     let font: FontInfo | undefined;
     let x: number | undefined;
@@ -220,7 +219,31 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
     let size: number | undefined;
     let paintRects: Rect[] | undefined;
     let xobject: Step['xobject'];
+    // The most frequent operators first (one glyph is « <0012> Tj » then « 4.2 0 Td » in Chromium's output).
     switch (name) {
+      case 'Tj':
+      case 'TJ':
+        kind = 'text';
+        font = g.font;
+        if (positions) {
+          const c = g.ctm;
+          x = t4 * c[0] + t5 * c[2] + c[4];
+          y = t4 * c[1] + t5 * c[3] + c[5];
+          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+        }
+        break;
+      case 'Td':
+      case 'TD':
+        if (name === 'TD') g.leading = -ops.num(index, 1);
+        {
+          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
+          const tx = ops.num(index, 0);
+          const ty = ops.num(index, 1);
+          const e = tx * t0 + ty * t2 + t4;
+          t5 = tx * t1 + ty * t3 + t5;
+          t4 = e;
+        }
+        break;
       case 'q':
         saved.push({ ctm: g.ctm, fill: g.fill, alpha: g.alpha, font: g.font, size: g.size, leading: g.leading });
         break;
@@ -272,18 +295,6 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
         t4 = ops.num(index, 4);
         t5 = ops.num(index, 5);
         break;
-      case 'Td':
-      case 'TD':
-        if (name === 'TD') g.leading = -ops.num(index, 1);
-        {
-          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
-          const tx = ops.num(index, 0);
-          const ty = ops.num(index, 1);
-          const e = tx * t0 + ty * t2 + t4;
-          t5 = tx * t1 + ty * t3 + t5;
-          t4 = e;
-        }
-        break;
       case 'T*':
       case "'":
       case '"':
@@ -332,7 +343,8 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
           }
         }
         const mcid = mcidOf(props);
-        stack = [...stack, { tag, ...(props ? { props } : {}), ...(mcid !== undefined ? { mcid } : {}), open: index }];
+        // Every frame of one shape (props and mcid undefined when absent): code reading them sees one kind of object.
+        stack = [...stack, { tag, props, mcid, open: index }];
         break;
       }
       case 'EMC':
@@ -362,16 +374,6 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
           // A curved path of several subpaths is an outline (a rounded border): no background.
           else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
         } else if (name === 'n') kind = 'clip';
-        else if (SHOW.has(name)) {
-          kind = 'text';
-          font = g.font;
-          if (positions) {
-            const c = g.ctm;
-            x = t4 * c[0] + t5 * c[2] + c[4];
-            y = t4 * c[1] + t5 * c[3] + c[5];
-            size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
-          }
-        }
     }
     if (kind === 'paint' || kind === 'clip') {
       if (rects.length) rects = [];

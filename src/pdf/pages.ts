@@ -42,7 +42,7 @@ function formsDrawn(ops: ContentOps, resources: PDFDict | undefined, base: Matri
   const saved: Matrix[] = [];
   const stack: Frame[] = [];
   for (let index = 0; index < ops.length; index++) {
-    const name = ops.names[index];
+    const name = ops.name(index);
     if (name === 'q') saved.push(ctm);
     else if (name === 'Q') ctm = saved.pop() ?? ctm;
     else if (name === 'cm') ctm = multiply([0, 1, 2, 3, 4, 5].map((k) => ops.num(index, k)) as Matrix, ctm);
@@ -50,7 +50,7 @@ function formsDrawn(ops: ContentOps, resources: PDFDict | undefined, base: Matri
       const second = ops.operand(index, 1);
       const props = second instanceof Map ? second : undefined;
       const mcid = props?.get('MCID');
-      stack.push({ tag: ops.nameAt(index, 0) ?? '', ...(props ? { props } : {}), ...(typeof mcid === 'number' ? { mcid } : {}), open: index });
+      stack.push({ tag: ops.nameAt(index, 0) ?? '', props, mcid: typeof mcid === 'number' ? mcid : undefined, open: index });
     } else if (name === 'EMC') stack.pop();
     else if (name === 'Do') {
       const key = ops.nameAt(index, 0);
