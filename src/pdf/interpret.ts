@@ -116,20 +116,39 @@ class WalkStep implements Step {
   #text: string | undefined;
   constructor(
     private readonly ops: ContentOps,
-    readonly index: number,
-    readonly kind: Kind,
-    readonly stack: readonly Frame[],
-    readonly inText: boolean,
-    readonly font: FontInfo | undefined,
-    readonly x: number | undefined,
-    readonly y: number | undefined,
-    readonly size: number | undefined,
-    readonly fill: [number, number, number],
-    readonly alpha: number,
-    readonly ctm: Matrix,
-    readonly rects: Rect[] | undefined,
-    readonly xobject: Step['xobject'],
+    public index: number,
+    public kind: Kind,
+    public stack: readonly Frame[],
+    public inText: boolean,
+    public font: FontInfo | undefined,
+    public x: number | undefined,
+    public y: number | undefined,
+    public size: number | undefined,
+    public fill: [number, number, number],
+    public alpha: number,
+    public ctm: Matrix,
+    public rects: Rect[] | undefined,
+    public xobject: Step['xobject'],
   ) {}
+  /** Makes this step another operation's: a walk that hands out its steps one at a time uses one object. */
+  reset(index: number, kind: Kind, stack: readonly Frame[], inText: boolean, font: FontInfo | undefined, x: number | undefined, y: number | undefined, size: number | undefined, fill: [number, number, number], alpha: number, ctm: Matrix, rects: Rect[] | undefined, xobject: Step['xobject']): this {
+    this.index = index;
+    this.kind = kind;
+    this.stack = stack;
+    this.inText = inText;
+    this.font = font;
+    this.x = x;
+    this.y = y;
+    this.size = size;
+    this.fill = fill;
+    this.alpha = alpha;
+    this.ctm = ctm;
+    this.rects = rects;
+    this.xobject = xobject;
+    this.#codes = undefined;
+    this.#text = undefined;
+    return this;
+  }
   get op(): Operation {
     return this.ops.operation(this.index);
   }
@@ -173,12 +192,14 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
 
 /**
  * Walks the operations of one content stream (a page's or a form's) with the given resources: a step for each
- * (but those of kind 'other' when `skipOther`), in order; `base` is the transformation into default
+ * (but those of kind 'other' when `skipOther`), in order, returned; or, when `visit` is given, handed to it
+ * one at a time (with `unit`) as one object that the next step reuses: `visit` must keep none. `base` is the transformation into default
  * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
  * `geometry` says what of the page's geometry the caller needs (see Geometry).
  */
-export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all'): Step[] {
+export function walk<U>(ops: ContentOps, resources: PDFDict | undefined, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all', visit?: (unit: U, step: Step) => void, unit?: U): Step[] {
   const steps: Step[] = [];
+  let cursor: WalkStep | undefined;
   const paths = geometry === 'all';
   const positions = geometry !== 'none';
   const fonts = fontsOf(resources);
@@ -381,7 +402,11 @@ export function walk(ops: ContentOps, resources: PDFDict | undefined, base: Matr
       pathBox = undefined;
       subpaths = 0;
     }
-    if (!(skipOther && kind === 'other')) steps.push(new WalkStep(ops, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    if (!(skipOther && kind === 'other')) {
+      if (!visit) steps.push(new WalkStep(ops, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+      else if (!cursor) visit(unit!, (cursor = new WalkStep(ops, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject)));
+      else visit(unit!, cursor.reset(index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    }
     if (kind === 'close') stack = stack.slice(0, -1);
   }
   return steps;

@@ -117,12 +117,11 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
 
 /**
  * Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack
- * including where a form is drawn; `geometry` as for walk.
+ * including where a form is drawn; `geometry` as for walk. The step `visit` gets is one object reused for the
+ * next: `visit` reads what it needs of it and keeps none.
  */
 export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false, geometry: Geometry = 'all'): void {
-  forEachUnit(doc, (unit) => {
-    for (const step of walk(unit.ops, unit.resources, unit.base, skipOther, unit.outer, geometry)) visit(unit, step);
-  });
+  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, unit.base, skipOther, unit.outer, geometry, visit, unit));
 }
 
 export { context };
