@@ -142,6 +142,44 @@ const CLOSE_ARRAY = Symbol('close-array');
 const CLOSE_DICT = Symbol('close-dict');
 type Token = Operand | Keyword | typeof CLOSE_ARRAY | typeof CLOSE_DICT;
 
+/** The value of the last number readNumber read (a second result without an object per number). */
+let numberRead = 0;
+
+/**
+ * Reads a number at b[start] (sign, digits, at most one point) from the bytes, without building a string: where
+ * it ends, its value in numberRead; -1 when the bytes there are no number.
+ */
+function readNumber(b: Uint8Array, start: number): number {
+  const c = b[start]!;
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) return -1;
+  let i = start;
+  let sign = 1;
+  if (c === 0x2d) {
+    sign = -1;
+    i++;
+  } else if (c === 0x2b) i++;
+  let value = 0;
+  let digits = 0;
+  while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+    value = value * 10 + (b[i]! - 0x30);
+    i++;
+    digits++;
+  }
+  if (b[i] === 0x2e) {
+    i++;
+    let scale = 0.1;
+    while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+      value += (b[i]! - 0x30) * scale;
+      scale /= 10;
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0 || (i < b.length && isRegular(b[i]!))) return -1;
+  numberRead = sign * value;
+  return i;
+}
+
 class Lexer {
   pos = 0;
   constructor(readonly bytes: Uint8Array) {}
@@ -192,34 +230,10 @@ class Lexer {
         throw new ContentSyntaxError(`« ${String.fromCharCode(c)} » inattendu`, start);
     }
     // A number: sign, digits, at most one point; read from the bytes without building a string.
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
-      let i = start;
-      let sign = 1;
-      if (c === 0x2d) {
-        sign = -1;
-        i++;
-      } else if (c === 0x2b) i++;
-      let value = 0;
-      let digits = 0;
-      while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
-        value = value * 10 + (b[i]! - 0x30);
-        i++;
-        digits++;
-      }
-      if (b[i] === 0x2e) {
-        i++;
-        let scale = 0.1;
-        while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
-          value += (b[i]! - 0x30) * scale;
-          scale /= 10;
-          i++;
-          digits++;
-        }
-      }
-      if (digits > 0 && (i >= b.length || !isRegular(b[i]!))) {
-        this.pos = i;
-        return sign * value;
-      }
+    const numberEnd = readNumber(b, start);
+    if (numberEnd >= 0) {
+      this.pos = numberEnd;
+      return numberRead;
     }
     let end = start;
     while (end < b.length && isRegular(b[end]!)) end++;
@@ -457,6 +471,15 @@ export class ContentOps {
     return KEYWORD_NAMES[this.opCodes[i]!]!;
   }
 
+  /** Whether some operation has this operator. */
+  uses(name: string): boolean {
+    const code = KEYWORDS.get(name)?.code;
+    if (code === undefined) return false;
+    const codes = this.opCodes;
+    for (let i = 0; i < this.length; i++) if (codes[i] === code) return true;
+    return false;
+  }
+
   /** How many operands operation i has. */
   count(i: number): number {
     return this.argEnd[i]! - this.argStart[i]!;
@@ -564,36 +587,11 @@ export function readContent(data: Uint8Array): ContentOps {
       pos = close + 1;
       continue;
     }
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
-      // A number: sign, digits, at most one point, read as the lexer reads it.
-      let i = pos;
-      let sign = 1;
-      if (c === 0x2d) {
-        sign = -1;
-        i++;
-      } else if (c === 0x2b) i++;
-      let value = 0;
-      let digits = 0;
-      while (i < n && b[i]! >= 0x30 && b[i]! <= 0x39) {
-        value = value * 10 + (b[i]! - 0x30);
-        i++;
-        digits++;
-      }
-      if (b[i] === 0x2e) {
-        i++;
-        let scale = 0.1;
-        while (i < n && b[i]! >= 0x30 && b[i]! <= 0x39) {
-          value += (b[i]! - 0x30) * scale;
-          scale /= 10;
-          i++;
-          digits++;
-        }
-      }
-      if (digits > 0 && (i >= n || !isRegular(b[i]!))) {
-        out.pushOperand(NUM, sign * value, at, i);
-        pos = i;
-        continue;
-      }
+    const numberEnd = readNumber(b, pos);
+    if (numberEnd >= 0) {
+      out.pushOperand(NUM, numberRead, at, numberEnd);
+      pos = numberEnd;
+      continue;
     }
     if (isRegular(c)) {
       // A keyword: an operator, or true, false, null. Those of one or two bytes (nearly all) found by their bytes.

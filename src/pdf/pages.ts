@@ -36,7 +36,7 @@ function matrixOf(dict: PDFDict): Matrix {
 /** The forms a stream draws, with the transformation and marked content in force where each is drawn. */
 function formsDrawn(ops: ContentOps, resources: PDFDict | undefined, base: Matrix): { name: string; ref: PDFRef | undefined; stream: PDFStream; ctm: Matrix; stack: Frame[] }[] {
   const xobjects = getDict(resources, 'XObject');
-  if (!xobjects) return [];
+  if (!xobjects || !ops.uses('Do')) return [];
   const found: { name: string; ref: PDFRef | undefined; stream: PDFStream; ctm: Matrix; stack: Frame[] }[] = [];
   let ctm = base;
   const saved: Matrix[] = [];
