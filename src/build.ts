@@ -167,7 +167,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // starts now, loading its modules while this thread parses, when a changed kit was never built here (every piece
   // of it is to print) or the pool is the caller's (the preview's, kept from one build to the next); otherwise once
   // the number of pieces to pass is known (below).
-  const pool = deps.access ?? new AccessPool(1);
+  const pool = deps.access ?? new AccessPool(1, { leanCompiler: true });
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const newKit = plan.changed.some((id) => !plan.previous?.kits.some((k) => k.id === id));
   if (!benchWithoutAccess && (deps.access || newKit)) pool.start();

@@ -29,8 +29,14 @@ export class AccessPool {
   private here = false;
   readonly threaded = existsSync(WORKER);
 
-  /** At most `size` threads, started on first use. */
-  constructor(private readonly size: number) {}
+  /**
+   * At most `size` threads, started on first use. `leanCompiler`: for a process that lives for one build (see
+   * access-worker.ts, LEAN_COMPILER); not for the preview, which lives long enough to repay V8's full inlining.
+   */
+  constructor(
+    private readonly size: number,
+    private readonly options: { leanCompiler?: boolean } = {},
+  ) {}
 
   /**
    * Starts a thread now rather than at the first job, so that it loads its modules while the build does
@@ -71,7 +77,7 @@ export class AccessPool {
 
   private spawn(): Worker {
     // A larger young generation: the pass makes many short-lived objects per glyph.
-    const worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
+    const worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 64 }, workerData: { leanCompiler: !!this.options.leanCompiler } });
     worker.on('message', (message: { id: number; bytes?: Uint8Array; report?: AccessResult['report']; error?: string }) => {
       const pending = this.running.get(worker);
       this.running.delete(worker);
