@@ -160,14 +160,16 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // source errors closes them unused; both stop as soon as the last piece is printed (before the web edition and the zips), and in any
   // case when the build ends.
   const { lazyBrowser } = await import('./browser.js');
-  const { AccessPool } = await import('./pipeline/access-pool.js');
+  const { AccessPool, leanCompiler } = await import('./pipeline/access-pool.js');
+  // A build of its own (not the preview's): see leanCompiler.
+  if (!deps.access) leanCompiler();
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
   void browser.get().catch(() => undefined); // a failed start is reported by the first print that needs it
   // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time. It
   // starts now, loading its modules while this thread parses, when a changed kit was never built here (every piece
   // of it is to print) or the pool is the caller's (the preview's, kept from one build to the next); otherwise once
   // the number of pieces to pass is known (below).
-  const pool = deps.access ?? new AccessPool(1, { leanCompiler: true });
+  const pool = deps.access ?? new AccessPool(1);
   const benchWithoutAccess = process.env.KITESS_BENCH_WITHOUT_ACCESS === '1';
   const newKit = plan.changed.some((id) => !plan.previous?.kits.some((k) => k.id === id));
   if (!benchWithoutAccess && (deps.access || newKit)) pool.start();
