@@ -161,7 +161,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   // source errors closes them unused; both stop as soon as the last piece is printed (before the web edition and the zips), and in any
   // case when the build ends.
   const { lazyBrowser } = await import('./browser.js');
-  const { AccessPool } = await import('./pipeline/access-pool.js');
+  const { AccessPool, leanCompiler } = await import('./pipeline/access-pool.js');
+  // A build of its own (not the preview's): see leanCompiler.
+  if (!deps.access) leanCompiler();
   const browser = lazyBrowser(deps.browser, options.browserPath, signal);
   void browser.get().catch(() => undefined); // a failed start is reported by the first print that needs it
   // access: one thread takes the processor Chromium leaves idle; a second one would cost more memory than time. It

@@ -5,7 +5,7 @@
  */
 import type { PDFDict } from 'pdf-lib';
 import { decodeTextString } from './cmap.js';
-import { PdfBytes, type Edit, type Operation } from './content.js';
+import { PdfBytes, type ContentOps, type Edit } from './content.js';
 import { context as innerContext, walk, type Frame, type Matrix, type Step } from './interpret.js';
 import type { FontInfo } from './objects.js';
 
@@ -134,194 +134,240 @@ function utf16Hex(text: string): string {
   return hex;
 }
 
+/** Where untagged text is: a running header above the page's middle, a footer below. */
+function place(y: number | undefined, height: number): 'header' | 'footer' | 'layout' {
+  return y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer';
+}
+
+/** Every MCID: the text of each is wanted. */
+const ALL = { has: () => true };
+
 const POSITION = new Set(['Td', 'TD', 'Tm', 'T*', 'Tc', 'Tw', 'Tz', 'TL', 'Ts', 'Tf']);
 
 /** Works out a stream's fixes. `height` is the page height, to tell headers from footers. */
-export function contentFixes(ops: Operation[], resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wantText: (mcid: number) => boolean = () => true): ContentFixes {
+export function contentFixes(ops: ContentOps, resources: PDFDict | undefined, height: number, base?: Matrix, formsWithTags?: (step: Step) => boolean, outer: readonly Frame[] = [], wanted: { has(mcid: number): boolean } = ALL): ContentFixes {
+  const fixer = new Fixer(ops, walk(ops, resources, base, true, [], 'text'), outer);
+  fixer.softHyphens();
+  // 2. The fonts the stream uses: their glyphs that read as U+02BC or with a soft hyphen are fixed once, per font.
+  for (const s of fixer.steps) if (s.kind === 'text' && s.font) fixer.fixes.fonts.add(s.font);
+  fixer.mcids(wanted);
+  fixer.artifacts(height, formsWithTags);
+  return fixer.fixes;
+}
+
+/**
+ * The work on one stream, phase by phase. A class, not closures inside contentFixes: V8 then compiles each
+ * phase on its own, and its optimised code does not depend on one call's closures (each new call would throw it away).
+ */
+class Fixer {
+  readonly fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), fonts: new Set(), stats: { softHyphens: 0, artifacts: 0 } };
+  /**
+   * Only the operations the pass judges have a step (text, paint, marked content, images, forms…): the others
+   * (glyph positioning, path points) are read from `ops`, so that a page does not hold a step per operation.
+   */
+  readonly at: (Step | undefined)[];
+  /** Matching EMC of every BMC/BDC. */
+  readonly closeOf = new Map<number, number>();
+  readonly removed = new Set<number>();
+  readonly incidental = new Set<number>();
   // The stack changes only where marked content opens or closes: its context is worked out once per stack.
-  let lastStack: readonly Frame[] | undefined;
-  let lastContext: ReturnType<typeof innerContext> = 'none';
-  const context = (stack: readonly Frame[]) => {
-    if (stack !== lastStack) {
-      lastStack = stack;
-      lastContext = outer.length ? innerContext([...outer, ...stack]) : innerContext(stack);
+  private lastStack: readonly Frame[] | undefined = undefined;
+  private lastContext: ReturnType<typeof innerContext> = 'none';
+
+  constructor(
+    readonly ops: ContentOps,
+    readonly steps: Step[],
+    readonly outer: readonly Frame[],
+  ) {
+    this.at = new Array(ops.length);
+    for (const s of steps) this.at[s.index] = s;
+    const open: number[] = [];
+    for (const s of steps) {
+      if (s.kind === 'open') open.push(s.index);
+      else if (s.kind === 'close' && open.length) this.closeOf.set(open.pop()!, s.index);
     }
-    return lastContext;
-  };
-  // Only the operations the pass judges get a step (text, paint, marked content, images, forms…): the others
-  // (glyph positioning, path points) are read from `ops`, so that a page does not hold a step per operation.
-  const steps: Step[] = [];
-  const at: (Step | undefined)[] = new Array(ops.length);
-  walk(ops, resources, (s) => {
-    steps.push(s);
-    at[s.index] = s;
-  }, base, true, [], 'text');
-  const kindAt = (i: number) => at[i]?.kind ?? 'other';
+  }
+
+  context(stack: readonly Frame[]): ReturnType<typeof innerContext> {
+    if (stack !== this.lastStack) {
+      this.lastStack = stack;
+      this.lastContext = this.outer.length ? innerContext([...this.outer, ...stack]) : innerContext(stack);
+    }
+    return this.lastContext;
+  }
+
+  kindAt(i: number): Step['kind'] {
+    return this.at[i]?.kind ?? 'other';
+  }
+
   /** The marked content open at operation i: that of the last step before it, once a closing step has closed. */
-  const stackAt = (i: number): readonly Frame[] => {
+  stackAt(i: number): readonly Frame[] {
     for (let j = i; j >= 0; j--) {
-      const s = at[j];
+      const s = this.at[j];
       if (s) return s.kind === 'close' && j < i ? s.stack.slice(0, -1) : s.stack;
     }
     return [];
-  };
-  const fixes: ContentFixes = { edits: [], decorative: [], text: new Map(), glyphs: new Map(), fonts: new Set(), stats: { softHyphens: 0, artifacts: 0 } };
-  // Matching EMC of every BMC/BDC.
-  const closeOf = new Map<number, number>();
-  const open: number[] = [];
-  for (const s of steps) {
-    if (s.kind === 'open') open.push(s.index);
-    else if (s.kind === 'close' && open.length) closeOf.set(open.pop()!, s.index);
   }
-  const removed = new Set<number>();
-  const incidental = new Set<number>();
-  const del = (i: number) => {
-    removed.add(i);
-    fixes.edits.push({ from: ops[i]!.start, to: ops[i]!.end, insert: '' });
-  };
-  const setGlyph = (font: FontInfo | undefined, code: number, text: string) => {
-    if (!font) return;
-    let m = fixes.glyphs.get(font);
-    if (!m) fixes.glyphs.set(font, (m = new Map()));
-    m.set(code, text);
-  };
-  /** The steps of the text shown between operations from and to (excluded). */
-  const shownIn = (from: number, to: number) => {
-    const shown: Step[] = [];
-    for (let k = from; k < to; k++) if (at[k]?.kind === 'text') shown.push(at[k]!);
-    return shown;
-  };
 
-  // 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen.
-  for (const s of steps) {
-    if (s.kind !== 'open' || s.op.op !== 'BDC') continue;
-    const actual = s.stack[s.stack.length - 1]?.props?.get('ActualText');
-    if (!(actual instanceof PdfBytes)) continue;
-    const text = decodeTextString(actual.bytes);
-    if (!text.includes(SHY)) continue;
+  del(i: number): void {
+    this.removed.add(i);
+    this.fixes.edits.push({ from: this.ops.starts[i]!, to: this.ops.ends[i]!, insert: '' });
+  }
+
+  setGlyph(font: FontInfo | undefined, code: number, text: string): void {
+    if (!font) return;
+    let m = this.fixes.glyphs.get(font);
+    if (!m) this.fixes.glyphs.set(font, (m = new Map()));
+    m.set(code, text);
+  }
+
+  /** The steps of the text shown between operations from and to (excluded). */
+  shownIn(from: number, to: number): Step[] {
+    const shown: Step[] = [];
+    for (let k = from; k < to; k++) if (this.at[k]?.kind === 'text') shown.push(this.at[k]!);
+    return shown;
+  }
+
+  /** 1. Soft hyphens: the zero-width glyph and its span go; a ligature's ActualText loses the soft hyphen. */
+  softHyphens(): void {
+    const { ops, fixes, closeOf } = this;
+    for (const s of this.steps) {
+      if (s.kind !== 'open' || s.name !== 'BDC') continue;
+      const actual = s.stack[s.stack.length - 1]?.props?.get('ActualText');
+      if (!(actual instanceof PdfBytes)) continue;
+      this.softHyphen(s, decodeTextString(actual.bytes), ops, fixes, closeOf);
+    }
+  }
+
+  private softHyphen(s: Step, text: string, ops: ContentOps, fixes: ContentFixes, closeOf: Map<number, number>): void {
+    if (!text.includes(SHY)) return;
     const close = closeOf.get(s.index);
-    if (close === undefined) continue;
-    const shows = shownIn(s.index + 1, close);
+    if (close === undefined) return;
+    const shows = this.shownIn(s.index + 1, close);
     const isBlank = (x: Step) => (x.text ?? '').trim() === '' && !(x.text ?? '').includes('\uFFFD');
     const blanks = shows.filter(isBlank);
     const visible = shows.filter((x) => !isBlank(x));
     let onlyPositioning = true;
-    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = kindAt(k) === 'text' || POSITION.has(ops[k]!.op);
+    for (let k = s.index + 1; k < close && onlyPositioning; k++) onlyPositioning = this.kindAt(k) === 'text' || POSITION.has(ops.name(k));
     // The soft hyphen's own glyph is a zero-width space: it goes, its positioning stays.
-    for (const x of blanks) del(x.index);
+    for (const x of blanks) this.del(x.index);
     fixes.stats.softHyphens++;
     if (text === SHY && onlyPositioning && visible.length === 0) {
-      del(s.index);
-      del(close);
+      this.del(s.index);
+      this.del(close);
       // At a line end, Chromium draws the visible hyphen in a text object of its own: it only breaks the word.
       const limit = Math.min(ops.length, close + 8);
-      if (close + 2 < limit && ops[close + 1]!.op === 'ET' && ops[close + 2]!.op === 'BT') {
+      if (close + 2 < limit && ops.name(close + 1) === 'ET' && ops.name(close + 2) === 'BT') {
         let end = close + 3;
-        while (end < limit && ops[end]!.op !== 'ET') end++;
-        const shown = shownIn(close + 3, end);
-        if (end < limit && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) incidental.add(shown[0]!.index);
+        while (end < limit && ops.name(end) !== 'ET') end++;
+        const shown = this.shownIn(close + 3, end);
+        if (end < limit && shown.length === 1 && /^[-‐]$/.test(shown[0]!.text ?? '')) this.incidental.add(shown[0]!.index);
       }
-      continue;
+      return;
     }
     const clean = text.replaceAll(SHY, '');
-    fixes.edits.push({ from: s.op.start, to: s.op.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
-    removed.add(s.index);
+    fixes.edits.push({ from: s.start, to: s.end, insert: `/Span <</ActualText <${utf16Hex(clean)}>>> BDC` });
+    this.removed.add(s.index);
     // A ligature formed across a soft hyphen (« f­f ») has no Unicode of its own: give it the ActualText's.
     if (visible.length === 1 && visible[0]!.codes?.length === 1) {
       const code = visible[0]!.codes[0]!;
       const mapped = visible[0]!.font?.toUnicode?.map.get(code);
-      if (mapped === undefined || mapped === '\u0000' || mapped.includes(SHY)) setGlyph(visible[0]!.font, code, clean);
+      if (mapped === undefined || mapped === '\u0000' || mapped.includes(SHY)) this.setGlyph(visible[0]!.font, code, clean);
     }
   }
 
-  // 2. The fonts the stream uses: their glyphs that read as U+02BC or with a soft hyphen are fixed once, per font.
-  for (const s of steps) if (s.kind === 'text' && s.font) fixes.fonts.add(s.font);
+  /** 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts. */
+  mcids(wanted: { has(mcid: number): boolean }): void {
+    const { steps, at, closeOf, fixes, removed, incidental } = this;
+    for (let p = 0; p < steps.length; p++) {
+      const s = steps[p]!;
+      if (s.kind !== 'open') continue;
+      const frame = s.stack[s.stack.length - 1]!;
+      if (frame.mcid === undefined) continue;
+      const close = closeOf.get(s.index);
+      if (close === undefined) continue;
+      // The steps inside the sequence: steps[p + 1] up to the one of index `close`, excluded.
+      let last = p + 1;
+      while (last < steps.length && steps[last]!.index < close) last++;
+      const run = new RunBuilder(fixes.text.get(frame.mcid));
+      let skipUntil = -1;
+      for (let q = p + 1; q < last && wanted.has(frame.mcid); q++) {
+        const x = steps[q]!;
+        if (x.index <= skipUntil) continue;
+        if (x.kind === 'open' && x.name === 'BDC') {
+          const actual = actualText(x);
+          if (actual !== undefined) {
+            skipUntil = closeOf.get(x.index) ?? x.index;
+            let first: Step | undefined;
+            for (let j = x.index + 1; j < skipUntil && !first; j++) if (at[j]?.kind === 'text') first = at[j];
+            run.add(actual.includes(SHY) ? actual.replaceAll(SHY, '') : actual, first);
+            continue;
+          }
+        }
+        if (x.kind !== 'text' || removed.has(x.index)) continue;
+        const t = x.text ?? '';
+        run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
+      }
+      if (wanted.has(frame.mcid)) fixes.text.set(frame.mcid, run.done());
+      let paints = 0;
+      let other = 0;
+      for (let q = p + 1; q < last; q++) {
+        const kind = steps[q]!.kind;
+        if (kind === 'paint') paints++;
+        else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
+      }
+      const decorative = paints > 0 && other === 0 && this.context(s.stack.slice(0, -1)) === 'none';
+      if (decorative) {
+        fixes.decorative.push(frame.mcid);
+        fixes.edits.push({ from: s.start, to: s.end, insert: artifactOpen('layout').trimEnd() });
+        removed.add(s.index);
+      }
+    }
+  }
 
-  // 3. MCID text, and decorative MCIDs (paths only, no text or image) that become artifacts.
-  for (let p = 0; p < steps.length; p++) {
-    const s = steps[p]!;
-    if (s.kind !== 'open') continue;
-    const frame = s.stack[s.stack.length - 1]!;
-    if (frame.mcid === undefined) continue;
-    const close = closeOf.get(s.index);
-    if (close === undefined) continue;
-    // The steps inside the sequence: steps[p + 1] up to the one of index `close`, excluded.
-    let last = p + 1;
-    while (last < steps.length && steps[last]!.index < close) last++;
-    const run = new RunBuilder(fixes.text.get(frame.mcid));
-    let skipUntil = -1;
-    for (let q = p + 1; q < last && wantText(frame.mcid); q++) {
-      const x = steps[q]!;
-      if (x.index <= skipUntil) continue;
-      if (x.kind === 'open' && x.op.op === 'BDC') {
-        const actual = actualText(x);
-        if (actual !== undefined) {
-          skipUntil = closeOf.get(x.index) ?? x.index;
-          let first: Step | undefined;
-          for (let j = x.index + 1; j < skipUntil && !first; j++) if (at[j]?.kind === 'text') first = at[j];
-          run.add(actual.includes(SHY) ? actual.replaceAll(SHY, '') : actual, first);
+  /** Wraps operations from … to in an artifact. */
+  wrap(from: number, to: number, kind: 'header' | 'footer' | 'layout'): void {
+    const { ops, fixes } = this;
+    fixes.edits.push({ from: ops.starts[from]!, to: ops.starts[from]!, insert: artifactOpen(kind) });
+    fixes.edits.push({ from: ops.ends[to]!, to: ops.ends[to]!, insert: '\nEMC' });
+    fixes.stats.artifacts++;
+  }
+
+  /** 4. Content outside any marked content: running headers and footers, decoration. */
+  artifacts(height: number, formsWithTags: ((step: Step) => boolean) | undefined): void {
+    const { ops, at, removed } = this;
+    let pathStart = -1;
+    for (let i = 0; i < ops.length; i++) {
+      const name = ops.name(i);
+      const s = at[i];
+      if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
+      if (s?.kind === 'clip') pathStart = -1;
+      if (name === 'BT' && this.context(this.stackAt(i)) === 'none') {
+        // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
+        let end = i + 1;
+        let tagged = false;
+        while (end < ops.length && ops.name(end) !== 'ET') {
+          const e = at[end];
+          if (e?.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
+          end++;
+        }
+        const shown = this.shownIn(i + 1, end).filter((x) => !removed.has(x.index));
+        if (!tagged && end < ops.length) {
+          if (shown.length > 0) this.wrap(i, end, place(shown[0]!.y, height));
+          i = end;
           continue;
         }
-      }
-      if (x.kind !== 'text' || removed.has(x.index)) continue;
-      const t = x.text ?? '';
-      run.add(incidental.has(x.index) ? SHY : t.includes(SHY) ? t.replaceAll(SHY, '') : t, x);
-    }
-    if (wantText(frame.mcid)) fixes.text.set(frame.mcid, run.done());
-    let paints = 0;
-    let other = 0;
-    for (let q = p + 1; q < last; q++) {
-      const kind = steps[q]!.kind;
-      if (kind === 'paint') paints++;
-      else if (kind === 'text' || kind === 'image' || kind === 'form' || kind === 'shading') other++;
-    }
-    const decorative = paints > 0 && other === 0 && context(s.stack.slice(0, -1)) === 'none';
-    if (decorative) {
-      fixes.decorative.push(frame.mcid);
-      fixes.edits.push({ from: s.op.start, to: s.op.end, insert: artifactOpen('layout').trimEnd() });
-      removed.add(s.index);
-    }
-  }
-
-  // 4. Content outside any marked content: running headers and footers, decoration.
-  const wrap = (from: number, to: number, kind: 'header' | 'footer' | 'layout') => {
-    fixes.edits.push({ from: ops[from]!.start, to: ops[from]!.start, insert: artifactOpen(kind) });
-    fixes.edits.push({ from: ops[to]!.end, to: ops[to]!.end, insert: '\nEMC' });
-    fixes.stats.artifacts++;
-  };
-  const place = (y: number | undefined) => (y === undefined ? 'layout' : y > height / 2 ? 'header' : 'footer');
-  let pathStart = -1;
-  for (let i = 0; i < ops.length; i++) {
-    const name = ops[i]!.op;
-    const s = at[i];
-    if ((name === 'm' || name === 're') && pathStart < 0) pathStart = i;
-    if (s?.kind === 'clip') pathStart = -1;
-    if (name === 'BT' && context(stackAt(i)) === 'none') {
-      // A whole text object outside marked content: one artifact, unless tagged content opens inside it.
-      let end = i + 1;
-      let tagged = false;
-      while (end < ops.length && ops[end]!.op !== 'ET') {
-        const e = at[end];
-        if (e?.kind === 'open' && (e.stack[e.stack.length - 1]!.mcid !== undefined || e.stack[e.stack.length - 1]!.tag === 'Artifact')) tagged = true;
-        end++;
-      }
-      const shown = shownIn(i + 1, end).filter((x) => !removed.has(x.index));
-      if (!tagged && end < ops.length) {
-        if (shown.length > 0) wrap(i, end, place(shown[0]!.y));
+        for (const x of shown) if (this.context(x.stack) === 'none') this.wrap(x.index, x.index, place(x.y, height));
         i = end;
         continue;
       }
-      for (const x of shown) if (context(x.stack) === 'none') wrap(x.index, x.index, place(x.y));
-      i = end;
-      continue;
+      if (!s) continue;
+      const untagged = this.context(s.stack) === 'none';
+      if (s.kind === 'paint') {
+        if (untagged) this.wrap(pathStart >= 0 ? pathStart : i, i, 'layout');
+        pathStart = -1;
+      } else if ((s.kind === 'image' || s.kind === 'shading') && untagged) this.wrap(i, i, 'layout');
+      else if (s.kind === 'form' && untagged && !(formsWithTags?.(s) ?? false)) this.wrap(i, i, 'layout');
     }
-    if (!s) continue;
-    const untagged = context(s.stack) === 'none';
-    if (s.kind === 'paint') {
-      if (untagged) wrap(pathStart >= 0 ? pathStart : i, i, 'layout');
-      pathStart = -1;
-    } else if ((s.kind === 'image' || s.kind === 'shading') && untagged) wrap(i, i, 'layout');
-    else if (s.kind === 'form' && untagged && !(formsWithTags?.(s) ?? false)) wrap(i, i, 'layout');
   }
-  return fixes;
 }

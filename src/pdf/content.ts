@@ -64,19 +64,7 @@ export class PdfBytes {
       else for (const x of bytes) into.push(x);
       return into;
     }
-    let value = 0;
-    let digits = 0;
-    for (let i = this.from; i < this.to; i++) {
-      const v = HEX[b[i]!]!;
-      if (v < 0) continue;
-      value = (value << 4) | v;
-      if (++digits === 4) {
-        into.push(value);
-        value = 0;
-        digits = 0;
-      }
-    }
-    return into;
+    return hexCodes(b, this.from, this.to, 2, into);
   }
 }
 
@@ -121,8 +109,15 @@ const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
 const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 /** An operator (or true, false, null before they are told apart): one shared object per name. */
 class Keyword {
-  constructor(readonly keyword: string) {}
+  /** Its number in KEYWORD_NAMES. */
+  readonly code: number;
+  constructor(readonly keyword: string) {
+    this.code = KEYWORD_NAMES.length;
+    KEYWORD_NAMES.push(keyword);
+  }
 }
+/** Every keyword read so far, by code: an operation keeps its operator's code, not a reference to its name. */
+const KEYWORD_NAMES: string[] = [];
 const KEYWORDS = new Map<string, Keyword>();
 const SHORT = new Map<number, Keyword>();
 // The operators of ISO 32000-1 (table 51), written here so that an operation's name is the same string as the
@@ -139,10 +134,51 @@ function keyword(word: string): Keyword {
   return k;
 }
 
+/** The operators of one or two bytes, by their bytes (first + second × 256). */
+const SHORTEST: (Keyword | undefined)[] = new Array(65536).fill(undefined);
+
 /** The marker the parser uses for a closing `]` or `>>`. */
 const CLOSE_ARRAY = Symbol('close-array');
 const CLOSE_DICT = Symbol('close-dict');
 type Token = Operand | Keyword | typeof CLOSE_ARRAY | typeof CLOSE_DICT;
+
+/** The value of the last number readNumber read (a second result without an object per number). */
+let numberRead = 0;
+
+/**
+ * Reads a number at b[start] (sign, digits, at most one point) from the bytes, without building a string: where
+ * it ends, its value in numberRead; -1 when the bytes there are no number.
+ */
+function readNumber(b: Uint8Array, start: number): number {
+  const c = b[start]!;
+  if (!((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e)) return -1;
+  let i = start;
+  let sign = 1;
+  if (c === 0x2d) {
+    sign = -1;
+    i++;
+  } else if (c === 0x2b) i++;
+  let value = 0;
+  let digits = 0;
+  while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+    value = value * 10 + (b[i]! - 0x30);
+    i++;
+    digits++;
+  }
+  if (b[i] === 0x2e) {
+    i++;
+    let scale = 0.1;
+    while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
+      value += (b[i]! - 0x30) * scale;
+      scale /= 10;
+      i++;
+      digits++;
+    }
+  }
+  if (digits === 0 || (i < b.length && isRegular(b[i]!))) return -1;
+  numberRead = sign * value;
+  return i;
+}
 
 class Lexer {
   pos = 0;
@@ -194,34 +230,10 @@ class Lexer {
         throw new ContentSyntaxError(`« ${String.fromCharCode(c)} » inattendu`, start);
     }
     // A number: sign, digits, at most one point; read from the bytes without building a string.
-    if ((c >= 0x30 && c <= 0x39) || c === 0x2b || c === 0x2d || c === 0x2e) {
-      let i = start;
-      let sign = 1;
-      if (c === 0x2d) {
-        sign = -1;
-        i++;
-      } else if (c === 0x2b) i++;
-      let value = 0;
-      let digits = 0;
-      while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
-        value = value * 10 + (b[i]! - 0x30);
-        i++;
-        digits++;
-      }
-      if (b[i] === 0x2e) {
-        i++;
-        let scale = 0.1;
-        while (i < b.length && b[i]! >= 0x30 && b[i]! <= 0x39) {
-          value += (b[i]! - 0x30) * scale;
-          scale /= 10;
-          i++;
-          digits++;
-        }
-      }
-      if (digits > 0 && (i >= b.length || !isRegular(b[i]!))) {
-        this.pos = i;
-        return sign * value;
-      }
+    const numberEnd = readNumber(b, start);
+    if (numberEnd >= 0) {
+      this.pos = numberEnd;
+      return numberRead;
     }
     let end = start;
     while (end < b.length && isRegular(b[end]!)) end++;
@@ -337,47 +349,303 @@ function inlineImageEnd(bytes: Uint8Array, from: number): number {
   throw new ContentSyntaxError('image en ligne sans « EI »', from);
 }
 
-/** Splits a content stream into operations, each with its operands and byte range. */
-export function tokenize(bytes: Uint8Array): Operation[] {
+/** How an operand of a ContentOps is kept: a number, a hex string's digits, or an object (name, literal string, array, dictionary, boolean, null). */
+const NUM = 0;
+const HEX_STRING = 1;
+const OBJ = 2;
+
+/** The character codes of a hex string's digits b[from, to), `width` bytes each (an odd last digit reads as its high half). */
+function hexCodes(b: Uint8Array, from: number, to: number, width: number, into: number[]): number[] {
+  let value = 0;
+  let digits = 0;
+  const per = width * 2;
+  for (let i = from; i < to; i++) {
+    const v = HEX[b[i]!]!;
+    if (v < 0) continue;
+    value = (value << 4) | v;
+    if (++digits === per) {
+      into.push(value);
+      value = 0;
+      digits = 0;
+    }
+  }
+  if (width === 1 && digits === 1) into.push(value << 4);
+  return into;
+}
+
+/**
+ * A content stream's operations, kept in typed arrays rather than an object per operation and per operand:
+ * operator names (interned strings), byte ranges, and the operands as numbers or byte ranges of the stream;
+ * names, literal strings, arrays and dictionaries (a few per page) as objects. A page of Chromium's output is
+ * tens of thousands of operations, most a glyph's « <0012> Tj » and « 4.2 0 Td »: read this way they cost the
+ * garbage collector nothing. Operands are made objects only when someone asks (operand, operands, operation).
+ */
+export class ContentOps {
+  /** The number of operations. */
+  length = 0;
+  /** Each operation's operator, as the code of its keyword (see name). */
+  private opCodes: Int32Array;
+  /** Each operation's bytes [start, end) in the stream. */
+  starts: Int32Array;
+  ends: Int32Array;
+  /** Each operation's operands: slots argStart[i] to argEnd[i] (excluded) of the operand arrays. */
+  argStart: Int32Array;
+  argEnd: Int32Array;
+  private operandCount = 0;
+  private kinds: Uint8Array;
+  private nums: Float64Array;
+  /** For a hex string, the range of its digits. */
+  private froms: Int32Array;
+  private tos: Int32Array;
+  private readonly objects = new Map<number, Operand>();
+  private readonly images = new Map<number, { params: OperandDict; data: Uint8Array }>();
+
+  constructor(readonly bytes: Uint8Array) {
+    // Chromium's streams hold about one operation per 12 bytes and one operand per 8: grown if a stream holds more.
+    const ops = (bytes.length >> 3) + 16;
+    const operands = (bytes.length >> 2) + 16;
+    this.opCodes = new Int32Array(ops);
+    this.starts = new Int32Array(ops);
+    this.ends = new Int32Array(ops);
+    this.argStart = new Int32Array(ops);
+    this.argEnd = new Int32Array(ops);
+    this.kinds = new Uint8Array(operands);
+    this.nums = new Float64Array(operands);
+    this.froms = new Int32Array(operands);
+    this.tos = new Int32Array(operands);
+  }
+
+  /** Adds an operand; its slot. */
+  pushOperand(kind: number, value: number, from: number, to: number): number {
+    const j = this.operandCount++;
+    if (j === this.kinds.length) {
+      const size = j * 2;
+      this.kinds = grow(this.kinds, new Uint8Array(size));
+      this.nums = grow(this.nums, new Float64Array(size));
+      this.froms = grow(this.froms, new Int32Array(size));
+      this.tos = grow(this.tos, new Int32Array(size));
+    }
+    this.kinds[j] = kind;
+    this.nums[j] = value;
+    this.froms[j] = from;
+    this.tos[j] = to;
+    return j;
+  }
+
+  /** Adds an operand kept as an object. */
+  pushObject(value: Operand, from: number, to: number): void {
+    this.objects.set(this.pushOperand(OBJ, 0, from, to), value);
+  }
+
+  /** Adds an operation whose operands are the slots from `firstArg` up to the last added. */
+  pushOperation(code: number, start: number, end: number, firstArg: number): number {
+    const i = this.length++;
+    if (i === this.starts.length) {
+      const size = i * 2;
+      this.opCodes = grow(this.opCodes, new Int32Array(size));
+      this.starts = grow(this.starts, new Int32Array(size));
+      this.ends = grow(this.ends, new Int32Array(size));
+      this.argStart = grow(this.argStart, new Int32Array(size));
+      this.argEnd = grow(this.argEnd, new Int32Array(size));
+    }
+    this.opCodes[i] = code;
+    this.starts[i] = start;
+    this.ends[i] = end;
+    this.argStart[i] = firstArg;
+    this.argEnd[i] = this.operandCount;
+    return i;
+  }
+
+  /** Adds an inline image (`BI … ID … EI`), without operands. */
+  pushImage(start: number, end: number, params: OperandDict, data: Uint8Array): void {
+    this.images.set(this.pushOperation(keyword('BI').code, start, end, this.operandCount), { params, data });
+  }
+
+  /** The slot count for the operands added so far. */
+  get operandsSoFar(): number {
+    return this.operandCount;
+  }
+
+  /** Operation i's operator: one shared string per name (compared by identity with the literals of the walker). */
+  name(i: number): string {
+    return KEYWORD_NAMES[this.opCodes[i]!]!;
+  }
+
+  /** Whether some operation has this operator. */
+  uses(name: string): boolean {
+    const code = KEYWORDS.get(name)?.code;
+    if (code === undefined) return false;
+    const codes = this.opCodes;
+    for (let i = 0; i < this.length; i++) if (codes[i] === code) return true;
+    return false;
+  }
+
+  /** How many operands operation i has. */
+  count(i: number): number {
+    return this.argEnd[i]! - this.argStart[i]!;
+  }
+
+  /** Operand k of operation i if it is a number, else 0. */
+  num(i: number, k: number): number {
+    const j = this.argStart[i]! + k;
+    return j < this.argEnd[i]! && this.kinds[j] === NUM ? this.nums[j]! : 0;
+  }
+
+  /** Whether operand k of operation i is a number. */
+  isNum(i: number, k: number): boolean {
+    const j = this.argStart[i]! + k;
+    return j < this.argEnd[i]! && this.kinds[j] === NUM;
+  }
+
+  /** Operand k of operation i if it is a name: its value. */
+  nameAt(i: number, k: number): string | undefined {
+    const j = this.argStart[i]! + k;
+    if (j >= this.argEnd[i]! || this.kinds[j] !== OBJ) return undefined;
+    const v = this.objects.get(j);
+    return v instanceof PdfName ? v.value : undefined;
+  }
+
+  /** Operand k of operation i, as an object. */
+  operand(i: number, k: number): Operand | undefined {
+    const j = this.argStart[i]! + k;
+    if (j >= this.argEnd[i]!) return undefined;
+    const kind = this.kinds[j];
+    if (kind === NUM) return this.nums[j]!;
+    if (kind === HEX_STRING) return new PdfBytes(undefined, true, this.bytes, this.froms[j]!, this.tos[j]!);
+    return this.objects.get(j);
+  }
+
+  /** The operands of operation i, as objects. */
+  operands(i: number): Operand[] {
+    const out: Operand[] = [];
+    for (let k = 0, n = this.count(i); k < n; k++) out.push(this.operand(i, k)!);
+    return out;
+  }
+
+  /** Operation i as an object. */
+  operation(i: number): Operation {
+    const image = this.images.get(i);
+    return { op: this.name(i), operands: this.operands(i), start: this.starts[i]!, end: this.ends[i]!, ...(image ? { image } : {}) };
+  }
+
+  /**
+   * The character codes a text operation shows, `width` bytes each: its last operand's for Tj, ' and ", its
+   * array's strings for TJ. A hex string's codes are read from its digits.
+   */
+  codes(i: number, width: number, into: number[] = []): number[] {
+    const n = this.count(i);
+    if (n === 0) return into;
+    const k = this.name(i) === 'TJ' ? 0 : n - 1;
+    const j = this.argStart[i]! + k;
+    if (this.kinds[j] === HEX_STRING) return hexCodes(this.bytes, this.froms[j]!, this.tos[j]!, width === 2 ? 2 : 1, into);
+    const collect = (o: Operand | undefined) => {
+      if (o instanceof PdfBytes) o.codes(width, into);
+      else if (Array.isArray(o)) o.forEach(collect);
+    };
+    collect(this.objects.get(j));
+    return into;
+  }
+}
+
+function grow<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
+  to.set(from);
+  return to;
+}
+
+/** Reads a content stream into its operations, each with its operands and byte range (see ContentOps). */
+export function readContent(data: Uint8Array): ContentOps {
+  // A plain Uint8Array, whether the stream came as one or as a Buffer: the reader's code then sees one kind of array.
+  const bytes = Object.getPrototypeOf(data) === Uint8Array.prototype ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const out = new ContentOps(bytes);
   const lexer = new Lexer(bytes);
-  const ops: Operation[] = [];
-  // One array for the operations without operands (a third of them: q, Q, BT, ET, EMC, h, n, f…).
-  const none: Operand[] = [];
-  let operands: Operand[] = none;
+  const b = bytes;
+  const n = b.length;
+  let pos = 0;
   let start = -1;
+  let firstArg = 0;
   for (;;) {
-    lexer.skipSpace();
-    const at = lexer.pos;
-    const t = lexer.token();
-    if (t === undefined) break;
-    if (start < 0) start = at;
-    if (t === CLOSE_ARRAY || t === CLOSE_DICT) throw new ContentSyntaxError('fermeture inattendue', at);
-    if (!isKeyword(t)) {
-      if (operands === none) operands = [t];
-      else operands.push(t);
+    while (pos < n) {
+      const c = b[pos]!;
+      if (WHITE[c]) pos++;
+      else if (c === 0x25) {
+        while (pos < n && b[pos] !== 0x0a && b[pos] !== 0x0d) pos++;
+      } else break;
+    }
+    if (pos >= n) break;
+    const at = pos;
+    if (start < 0) {
+      start = at;
+      firstArg = out.operandsSoFar;
+    }
+    const c = b[pos]!;
+    if (c === 0x3c && b[pos + 1] !== 0x3c) {
+      // A hex string: kept as the range of its digits (most are one glyph's four).
+      let close = pos + 1;
+      while (close < n && b[close] !== 0x3e) close++;
+      if (close >= n) throw new ContentSyntaxError('chaîne « < » jamais fermée', pos);
+      out.pushOperand(HEX_STRING, 0, pos + 1, close);
+      pos = close + 1;
       continue;
     }
-    if (t.keyword === 'BI') {
-      const params: OperandDict = new Map();
-      for (;;) {
-        lexer.skipSpace();
-        const key = lexer.token();
-        if (key instanceof Keyword && key.keyword === 'ID') break;
-        if (!(key instanceof PdfName)) throw new ContentSyntaxError('paramètre d’image en ligne illisible', lexer.pos);
-        lexer.skipSpace();
-        params.set(key.value, lexer.token() as Operand);
-      }
-      const dataStart = lexer.pos + 1;
-      const ei = inlineImageEnd(bytes, dataStart);
-      lexer.pos = ei + 2;
-      ops.push({ op: 'BI', operands: [], start, end: lexer.pos, image: { params, data: bytes.subarray(dataStart, ei - 1) } });
-    } else {
-      ops.push({ op: t.keyword, operands, start, end: lexer.pos });
+    const numberEnd = readNumber(b, pos);
+    if (numberEnd >= 0) {
+      out.pushOperand(NUM, numberRead, at, numberEnd);
+      pos = numberEnd;
+      continue;
     }
-    operands = none;
-    start = -1;
+    if (isRegular(c)) {
+      // A keyword: an operator, or true, false, null. Those of one or two bytes (nearly all) found by their bytes.
+      let end = pos + 1;
+      while (end < n && isRegular(b[end]!)) end++;
+      let t: Keyword | boolean | null;
+      if (end - pos <= 2) {
+        const key = c | (end - pos > 1 ? b[pos + 1]! << 8 : 0);
+        t = SHORTEST[key] ?? (SHORTEST[key] = keyword(latin1(b, pos, end)));
+        pos = end;
+      } else {
+        lexer.pos = pos;
+        t = lexer.token() as Keyword | boolean | null;
+        pos = lexer.pos;
+      }
+      if (!(t instanceof Keyword)) {
+        out.pushObject(t, at, pos);
+        continue;
+      }
+      if (t.keyword === 'BI') {
+        lexer.pos = pos;
+        const params: OperandDict = new Map();
+        for (;;) {
+          lexer.skipSpace();
+          const key = lexer.token();
+          if (key instanceof Keyword && key.keyword === 'ID') break;
+          if (!(key instanceof PdfName)) throw new ContentSyntaxError('paramètre d’image en ligne illisible', lexer.pos);
+          lexer.skipSpace();
+          params.set(key.value, lexer.token() as Operand);
+        }
+        const dataStart = lexer.pos + 1;
+        const ei = inlineImageEnd(bytes, dataStart);
+        pos = ei + 2;
+        out.pushImage(start, pos, params, bytes.subarray(dataStart, ei - 1));
+      } else out.pushOperation(t.code, start, pos, firstArg);
+      start = -1;
+      continue;
+    }
+    // A name, a literal string, an array or a dictionary: read by the lexer, kept as an object.
+    lexer.pos = pos;
+    const t = lexer.token();
+    if (t === CLOSE_ARRAY || t === CLOSE_DICT) throw new ContentSyntaxError('fermeture inattendue', at);
+    pos = lexer.pos;
+    out.pushObject(t as Operand, at, pos);
   }
-  return ops;
+  return out;
+}
+
+/** Splits a content stream into operations, each with its operands and byte range, as objects. */
+export function tokenize(bytes: Uint8Array): Operation[] {
+  const ops = readContent(bytes);
+  const out: Operation[] = [];
+  for (let i = 0; i < ops.length; i++) out.push(ops.operation(i));
+  return out;
 }
 
 /** Writes an operand back as content-stream syntax. */

@@ -4,19 +4,32 @@ import { pdfName } from './objects.js';
 
 const NODE_ID = /^node\d+$/;
 
+/**
+ * Whether a string may read as a `node…` id. A literal string without escapes or byte-order mark reads as it is
+ * written (PDFDocEncoding is ASCII there): tested as written, without decoding it (most strings of a page are not ids).
+ */
+function mayBeId(value: PDFString | PDFHexString): boolean {
+  if (value instanceof PDFHexString) return true;
+  const raw = value.asString();
+  return raw.includes('\\') || raw.startsWith('\xFE\xFF') || NODE_ID.test(raw);
+}
+
+/** Calls `visit` with every string inside `obj` (not through references) that may be a `node…` id (see mayBeId). */
 function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFObject) => void) => void, seen: Set<PDFObject>): void {
   if (seen.has(obj)) return;
   seen.add(obj);
   if (obj instanceof PDFDict) {
     for (const [key, value] of obj.entries()) {
-      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(key, next));
-      else walkStrings(value, visit, seen);
+      if (value instanceof PDFString || value instanceof PDFHexString) {
+        if (mayBeId(value)) visit(value.decodeText(), (next) => obj.set(key, next));
+      } else walkStrings(value, visit, seen);
     }
   } else if (obj instanceof PDFArray) {
     for (let i = 0; i < obj.size(); i++) {
       const value = obj.get(i);
-      if (value instanceof PDFString || value instanceof PDFHexString) visit(value.decodeText(), (next) => obj.set(i, next));
-      else walkStrings(value, visit, seen);
+      if (value instanceof PDFString || value instanceof PDFHexString) {
+        if (mayBeId(value)) visit(value.decodeText(), (next) => obj.set(i, next));
+      } else walkStrings(value, visit, seen);
     }
   }
 }

@@ -4,7 +4,7 @@
  * and the Unicode text of every shown string. Used by the accessibility pass and by the PDF/UA checker.
  */
 import { PDFDict, PDFName, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
-import { PdfBytes, PdfName, type Operand, type OperandDict, type Operation } from './content.js';
+import type { ContentOps, OperandDict, Operation } from './content.js';
 import { fontsOf, getDict, nameOf, pdfName, type FontInfo } from './objects.js';
 
 /** One open marked-content sequence. */
@@ -52,7 +52,12 @@ export type Kind = 'text' | 'paint' | 'clip' | 'image' | 'form' | 'shading' | 'o
 
 /** What the walker knows at one operation. */
 export interface Step {
-  op: Operation;
+  /** The operation, as an object (made when asked: the fields below need none). */
+  readonly op: Operation;
+  /** Its operator, and its bytes [start, end) in the stream. */
+  readonly name: string;
+  readonly start: number;
+  readonly end: number;
   index: number;
   kind: Kind;
   /** The marked-content sequences open at this operation (for 'close', before it closes). */
@@ -79,11 +84,6 @@ export interface Step {
 }
 
 const PAINT = new Set(['S', 's', 'f', 'F', 'f*', 'B', 'B*', 'b', 'b*']);
-const SHOW = new Set(['Tj', 'TJ', "'", '"']);
-
-function num(o: Operand | undefined): number {
-  return typeof o === 'number' ? o : 0;
-}
 
 function gray(v: number): [number, number, number] {
   return [v, v, v];
@@ -93,24 +93,14 @@ function cmyk(c: number, m: number, y: number, k: number): [number, number, numb
   return [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)];
 }
 
-function colour(operands: Operand[]): [number, number, number] | undefined {
-  const nums = operands.filter((o): o is number => typeof o === 'number');
+/** The colour an operation's numeric operands give (1 gray, 3 RGB, 4 CMYK), if any. */
+function colour(ops: ContentOps, i: number): [number, number, number] | undefined {
+  const nums: number[] = [];
+  for (let k = 0, n = ops.count(i); k < n; k++) if (ops.isNum(i, k)) nums.push(ops.num(i, k));
   if (nums.length === 1) return gray(nums[0]!);
   if (nums.length === 3) return [nums[0]!, nums[1]!, nums[2]!];
   if (nums.length === 4) return cmyk(nums[0]!, nums[1]!, nums[2]!, nums[3]!);
   return undefined;
-}
-
-/** The character codes a text operation shows, `width` bytes each. */
-function shownCodes(op: Operation, width: number): number[] {
-  const codes: number[] = [];
-  const collect = (o: Operand) => {
-    if (o instanceof PdfBytes) o.codes(width, codes);
-    else if (Array.isArray(o)) o.forEach(collect);
-  };
-  if (op.op === 'TJ') collect(op.operands[0] ?? []);
-  else collect(op.operands[op.operands.length - 1] ?? null);
-  return codes;
 }
 
 /** Decodes character codes through a font's ToUnicode table; U+FFFD where a code has no mapping. */
@@ -125,23 +115,54 @@ class WalkStep implements Step {
   #codes: number[] | undefined;
   #text: string | undefined;
   constructor(
-    readonly op: Operation,
-    readonly index: number,
-    readonly kind: Kind,
-    readonly stack: readonly Frame[],
-    readonly inText: boolean,
-    readonly font: FontInfo | undefined,
-    readonly x: number | undefined,
-    readonly y: number | undefined,
-    readonly size: number | undefined,
-    readonly fill: [number, number, number],
-    readonly alpha: number,
-    readonly ctm: Matrix,
-    readonly rects: Rect[] | undefined,
-    readonly xobject: Step['xobject'],
+    private readonly ops: ContentOps,
+    public index: number,
+    public kind: Kind,
+    public stack: readonly Frame[],
+    public inText: boolean,
+    public font: FontInfo | undefined,
+    public x: number | undefined,
+    public y: number | undefined,
+    public size: number | undefined,
+    public fill: [number, number, number],
+    public alpha: number,
+    public ctm: Matrix,
+    public rects: Rect[] | undefined,
+    public xobject: Step['xobject'],
   ) {}
+  /** Makes this step another operation's: a walk that hands out its steps one at a time uses one object. */
+  reset(index: number, kind: Kind, stack: readonly Frame[], inText: boolean, font: FontInfo | undefined, x: number | undefined, y: number | undefined, size: number | undefined, fill: [number, number, number], alpha: number, ctm: Matrix, rects: Rect[] | undefined, xobject: Step['xobject']): this {
+    this.index = index;
+    this.kind = kind;
+    this.stack = stack;
+    this.inText = inText;
+    this.font = font;
+    this.x = x;
+    this.y = y;
+    this.size = size;
+    this.fill = fill;
+    this.alpha = alpha;
+    this.ctm = ctm;
+    this.rects = rects;
+    this.xobject = xobject;
+    this.#codes = undefined;
+    this.#text = undefined;
+    return this;
+  }
+  get op(): Operation {
+    return this.ops.operation(this.index);
+  }
+  get name(): string {
+    return this.ops.name(this.index);
+  }
+  get start(): number {
+    return this.ops.starts[this.index]!;
+  }
+  get end(): number {
+    return this.ops.ends[this.index]!;
+  }
   get codes(): number[] | undefined {
-    if (this.#codes === undefined && this.kind === 'text') this.#codes = shownCodes(this.op, this.font?.bytes ?? 1);
+    if (this.#codes === undefined && this.kind === 'text') this.#codes = this.ops.codes(this.index, this.font?.bytes ?? 1);
     return this.#codes;
   }
   get text(): string | undefined {
@@ -157,6 +178,12 @@ class WalkStep implements Step {
  */
 export type Geometry = 'all' | 'text' | 'none';
 
+/** The rectangle (x, y, w, h) through a matrix, as a box. */
+function rectOf(ctm: Matrix, x: number, y: number, w: number, h: number): Rect {
+  const pts = [apply(ctm, x, y), apply(ctm, x + w, y), apply(ctm, x, y + h), apply(ctm, x + w, y + h)];
+  return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
+}
+
 /** The MCID of a BDC's properties, if any. */
 function mcidOf(props: OperandDict | undefined): number | undefined {
   const v = props?.get('MCID');
@@ -164,12 +191,15 @@ function mcidOf(props: OperandDict | undefined): number | undefined {
 }
 
 /**
- * Walks the operations of one content stream (a page's or a form's) with the given resources, calling
- * `visit` for each (but those of kind 'other' when `skipOther`); `base` is the transformation into default
+ * Walks the operations of one content stream (a page's or a form's) with the given resources: a step for each
+ * (but those of kind 'other' when `skipOther`), in order, returned; or, when `visit` is given, handed to it
+ * one at a time (with `unit`) as one object that the next step reuses: `visit` must keep none. `base` is the transformation into default
  * user space (a form's Matrix times its caller's), `outer` the marked content open where a form is drawn.
  * `geometry` says what of the page's geometry the caller needs (see Geometry).
  */
-export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (step: Step) => void, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all'): void {
+export function walk<U>(ops: ContentOps, resources: PDFDict | undefined, base: Matrix = IDENTITY, skipOther = false, outer: readonly Frame[] = [], geometry: Geometry = 'all', visit?: (unit: U, step: Step) => void, unit?: U): Step[] {
+  const steps: Step[] = [];
+  let cursor: WalkStep | undefined;
   const paths = geometry === 'all';
   const positions = geometry !== 'none';
   const fonts = fontsOf(resources);
@@ -180,11 +210,11 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
     ctm: Matrix;
     fill: [number, number, number];
     alpha: number;
-    font?: FontInfo;
+    font: FontInfo | undefined;
     size: number;
     leading: number;
   }
-  let g: G = { ctm: base, fill: [0, 0, 0], alpha: 1, size: 0, leading: 0 };
+  let g: G = { ctm: base, fill: [0, 0, 0], alpha: 1, font: undefined, size: 0, leading: 0 };
   const saved: G[] = [];
   // Immutable: a new array when a sequence opens or closes, shared by the steps in between.
   let stack: readonly Frame[] = outer;
@@ -197,20 +227,12 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
   let t3 = 1;
   let t4 = 0;
   let t5 = 0;
-  const setLine = (m: Matrix) => {
-    [t0, t1, t2, t3, t4, t5] = m;
-  };
   let rects: Rect[] = [];
   let onlyRects = true;
   let pathBox: Rect | undefined;
   let subpaths = 0;
-  const rectOf = (x: number, y: number, w: number, h: number): Rect => {
-    const pts = [apply(g.ctm, x, y), apply(g.ctm, x + w, y), apply(g.ctm, x, y + h), apply(g.ctm, x + w, y + h)];
-    return { x0: Math.min(...pts.map((p) => p[0])), y0: Math.min(...pts.map((p) => p[1])), x1: Math.max(...pts.map((p) => p[0])), y1: Math.max(...pts.map((p) => p[1])) };
-  };
   for (let index = 0; index < ops.length; index++) {
-    const op = ops[index]!;
-    const o = op.operands;
+    const name = ops.name(index);
     let kind: Kind = 'other';
     let font: FontInfo | undefined;
     let x: number | undefined;
@@ -218,66 +240,89 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
     let size: number | undefined;
     let paintRects: Rect[] | undefined;
     let xobject: Step['xobject'];
-    switch (op.op) {
+    // The most frequent operators first (one glyph is « <0012> Tj » then « 4.2 0 Td » in Chromium's output).
+    switch (name) {
+      case 'Tj':
+      case 'TJ':
+        kind = 'text';
+        font = g.font;
+        if (positions) {
+          const c = g.ctm;
+          x = t4 * c[0] + t5 * c[2] + c[4];
+          y = t4 * c[1] + t5 * c[3] + c[5];
+          size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
+        }
+        break;
+      case 'Td':
+      case 'TD':
+        if (name === 'TD') g.leading = -ops.num(index, 1);
+        {
+          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
+          const tx = ops.num(index, 0);
+          const ty = ops.num(index, 1);
+          const e = tx * t0 + ty * t2 + t4;
+          t5 = tx * t1 + ty * t3 + t5;
+          t4 = e;
+        }
+        break;
       case 'q':
-        saved.push({ ...g });
+        saved.push({ ctm: g.ctm, fill: g.fill, alpha: g.alpha, font: g.font, size: g.size, leading: g.leading });
         break;
       case 'Q':
         g = saved.pop() ?? g;
         break;
       case 'cm':
-        g.ctm = multiply([num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])], g.ctm);
+        g.ctm = multiply([ops.num(index, 0), ops.num(index, 1), ops.num(index, 2), ops.num(index, 3), ops.num(index, 4), ops.num(index, 5)], g.ctm);
         break;
       case 'rg':
       case 'g':
       case 'k':
       case 'sc':
       case 'scn':
-        g.fill = colour(o) ?? g.fill;
+        g.fill = colour(ops, index) ?? g.fill;
         break;
       case 'gs': {
-        const name = o[0] instanceof PdfName ? o[0].value : undefined;
-        const gs = name ? gstates?.lookup(pdfName(name)) : undefined;
+        const key = ops.nameAt(index, 0);
+        const gs = key ? gstates?.lookup(pdfName(key)) : undefined;
         const ca = gs instanceof PDFDict ? gs.lookup(pdfName('ca')) : undefined;
         if (ca instanceof PDFNumber) g.alpha = ca.asNumber();
         break;
       }
       case 'BT':
         inText = true;
-        setLine(IDENTITY);
+        t0 = 1;
+        t1 = 0;
+        t2 = 0;
+        t3 = 1;
+        t4 = 0;
+        t5 = 0;
         break;
       case 'ET':
         inText = false;
         break;
       case 'Tf':
-        g.font = o[0] instanceof PdfName ? fonts.get(o[0].value) : undefined;
-        g.size = num(o[1]);
+        const key = ops.nameAt(index, 0);
+        g.font = key !== undefined ? fonts.get(key) : undefined;
+        g.size = ops.num(index, 1);
         break;
       case 'TL':
-        g.leading = num(o[0]);
+        g.leading = ops.num(index, 0);
         break;
       case 'Tm':
-        setLine([num(o[0]), num(o[1]), num(o[2]), num(o[3]), num(o[4]), num(o[5])]);
-        break;
-      case 'Td':
-      case 'TD':
-        if (op.op === 'TD') g.leading = -num(o[1]);
-        {
-          // The most frequent operator (one per glyph in Chromium's output): only the translation changes.
-          const tx = num(o[0]);
-          const ty = num(o[1]);
-          const e = tx * t0 + ty * t2 + t4;
-          t5 = tx * t1 + ty * t3 + t5;
-          t4 = e;
-        }
+        t0 = ops.num(index, 0);
+        t1 = ops.num(index, 1);
+        t2 = ops.num(index, 2);
+        t3 = ops.num(index, 3);
+        t4 = ops.num(index, 4);
+        t5 = ops.num(index, 5);
         break;
       case 'T*':
       case "'":
       case '"':
-        setLine(multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]));
+        [t0, t1, t2, t3, t4, t5] = multiply([1, 0, 0, 1, 0, -g.leading], [t0, t1, t2, t3, t4, t5]);
         break;
       case 're':
-        if (paths) rects.push(rectOf(num(o[0]), num(o[1]), num(o[2]), num(o[3])));
+        if (paths) rects.push(rectOf(g.ctm, ops.num(index, 0), ops.num(index, 1), ops.num(index, 2), ops.num(index, 3)));
         subpaths++;
         break;
       case 'm':
@@ -287,9 +332,9 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       case 'y':
         // Any other path: its bounding box stands for it (a card with rounded corners, a band).
         onlyRects = false;
-        if (op.op === 'm') subpaths++;
-        for (let k = 0; paths && k + 1 < o.length; k += 2) {
-          const [px, py] = apply(g.ctm, num(o[k]), num(o[k + 1]));
+        if (name === 'm') subpaths++;
+        for (let k = 0, n = ops.count(index); paths && k + 1 < n; k += 2) {
+          const [px, py] = apply(g.ctm, ops.num(index, k), ops.num(index, k + 1));
           if (!pathBox) pathBox = { x0: px, y0: py, x1: px, y1: py };
           else {
             pathBox.x0 = Math.min(pathBox.x0, px);
@@ -305,11 +350,13 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       case 'BMC':
       case 'BDC': {
         kind = 'open';
-        const tag = o[0] instanceof PdfName ? o[0].value : '';
+        const tag = ops.nameAt(index, 0) ?? '';
         let props: OperandDict | undefined;
-        if (o[1] instanceof Map) props = o[1];
-        else if (o[1] instanceof PdfName) {
-          const named = properties?.lookup(pdfName(o[1].value));
+        const second = ops.operand(index, 1);
+        const resource = ops.nameAt(index, 1);
+        if (second instanceof Map) props = second;
+        else if (resource !== undefined) {
+          const named = properties?.lookup(pdfName(resource));
           if (named instanceof PDFDict) {
             props = new Map();
             const mcid = named.lookup(pdfName('MCID'));
@@ -317,7 +364,8 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
           }
         }
         const mcid = mcidOf(props);
-        stack = [...stack, { tag, ...(props ? { props } : {}), ...(mcid !== undefined ? { mcid } : {}), open: index }];
+        // Every frame of one shape (props and mcid undefined when absent): code reading them sees one kind of object.
+        stack = [...stack, { tag, props, mcid, open: index }];
         break;
       }
       case 'EMC':
@@ -330,33 +378,23 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
         kind = 'image';
         break;
       case 'Do': {
-        const name = o[0] instanceof PdfName ? o[0].value : '';
-        const ref = xobjects?.get(pdfName(name));
+        const key = ops.nameAt(index, 0) ?? '';
+        const ref = xobjects?.get(pdfName(key));
         const xo = ref instanceof PDFRef ? xobjects!.context.lookup(ref) : ref;
         if (xo instanceof PDFStream) {
           kind = nameOf(xo.dict.get(pdfName('Subtype'))) === 'Form' ? 'form' : 'image';
-          xobject = { name, ref: ref instanceof PDFRef ? ref : undefined, stream: xo };
+          xobject = { name: key, ref: ref instanceof PDFRef ? ref : undefined, stream: xo };
         }
         break;
       }
       default:
-        if (PAINT.has(op.op)) {
+        if (PAINT.has(name)) {
           kind = 'paint';
           if (!paths) paintRects = undefined;
           else if (onlyRects) paintRects = rects;
           // A curved path of several subpaths is an outline (a rounded border): no background.
           else if (pathBox && subpaths <= 1) paintRects = [pathBox, ...rects];
-        } else if (op.op === 'n') kind = 'clip';
-        else if (SHOW.has(op.op)) {
-          kind = 'text';
-          font = g.font;
-          if (positions) {
-            const c = g.ctm;
-            x = t4 * c[0] + t5 * c[2] + c[4];
-            y = t4 * c[1] + t5 * c[3] + c[5];
-            size = g.size * Math.hypot(t2 * c[0] + t3 * c[2], t2 * c[1] + t3 * c[3]);
-          }
-        }
+        } else if (name === 'n') kind = 'clip';
     }
     if (kind === 'paint' || kind === 'clip') {
       if (rects.length) rects = [];
@@ -364,9 +402,14 @@ export function walk(ops: Operation[], resources: PDFDict | undefined, visit: (s
       pathBox = undefined;
       subpaths = 0;
     }
-    if (!(skipOther && kind === 'other')) visit(new WalkStep(op, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    if (!(skipOther && kind === 'other')) {
+      if (!visit) steps.push(new WalkStep(ops, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+      else if (!cursor) visit(unit!, (cursor = new WalkStep(ops, index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject)));
+      else visit(unit!, cursor.reset(index, kind, stack, inText, font, x, y, size, g.fill, g.alpha, g.ctm, paintRects, xobject));
+    }
     if (kind === 'close') stack = stack.slice(0, -1);
   }
+  return steps;
 }
 
 /** Whether a marked-content stack is inside real content (an MCID), an artifact, or neither. */

@@ -1,6 +1,6 @@
 /** Every content stream of a document, pages and the form XObjects they draw, walked with their context. */
 import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFStream, type PDFDocument } from 'pdf-lib';
-import { PdfName, tokenize, type Operation } from './content.js';
+import { readContent, type ContentOps } from './content.js';
 import { context, multiply, walk, type Frame, type Geometry, type Matrix, type Step } from './interpret.js';
 import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
 
@@ -11,7 +11,7 @@ export interface ContentUnit {
   pageRef: PDFRef;
   /** The form XObject, when the unit is one. */
   form?: { ref: PDFRef | undefined; stream: PDFStream; name: string };
-  ops: Operation[];
+  ops: ContentOps;
   bytes: Uint8Array;
   resources: PDFDict | undefined;
   /** Into default user space. */
@@ -34,29 +34,32 @@ function matrixOf(dict: PDFDict): Matrix {
 }
 
 /** The forms a stream draws, with the transformation and marked content in force where each is drawn. */
-function formsDrawn(ops: Operation[], resources: PDFDict | undefined, base: Matrix): { name: string; ref: PDFRef | undefined; stream: PDFStream; ctm: Matrix; stack: Frame[] }[] {
+function formsDrawn(ops: ContentOps, resources: PDFDict | undefined, base: Matrix): { name: string; ref: PDFRef | undefined; stream: PDFStream; ctm: Matrix; stack: Frame[] }[] {
   const xobjects = getDict(resources, 'XObject');
-  if (!xobjects) return [];
+  if (!xobjects || !ops.uses('Do')) return [];
   const found: { name: string; ref: PDFRef | undefined; stream: PDFStream; ctm: Matrix; stack: Frame[] }[] = [];
   let ctm = base;
   const saved: Matrix[] = [];
   const stack: Frame[] = [];
-  ops.forEach((op, index) => {
-    const o = op.operands;
-    if (op.op === 'q') saved.push(ctm);
-    else if (op.op === 'Q') ctm = saved.pop() ?? ctm;
-    else if (op.op === 'cm') ctm = multiply(o.map((v) => (typeof v === 'number' ? v : 0)) as Matrix, ctm);
-    else if (op.op === 'BMC' || op.op === 'BDC') {
-      const props = o[1] instanceof Map ? o[1] : undefined;
+  for (let index = 0; index < ops.length; index++) {
+    const name = ops.name(index);
+    if (name === 'q') saved.push(ctm);
+    else if (name === 'Q') ctm = saved.pop() ?? ctm;
+    else if (name === 'cm') ctm = multiply([0, 1, 2, 3, 4, 5].map((k) => ops.num(index, k)) as Matrix, ctm);
+    else if (name === 'BMC' || name === 'BDC') {
+      const second = ops.operand(index, 1);
+      const props = second instanceof Map ? second : undefined;
       const mcid = props?.get('MCID');
-      stack.push({ tag: o[0] instanceof PdfName ? o[0].value : '', ...(props ? { props } : {}), ...(typeof mcid === 'number' ? { mcid } : {}), open: index });
-    } else if (op.op === 'EMC') stack.pop();
-    else if (op.op === 'Do' && o[0] instanceof PdfName) {
-      const ref = xobjects.get(pdfName(o[0].value));
+      stack.push({ tag: ops.nameAt(index, 0) ?? '', props, mcid: typeof mcid === 'number' ? mcid : undefined, open: index });
+    } else if (name === 'EMC') stack.pop();
+    else if (name === 'Do') {
+      const key = ops.nameAt(index, 0);
+      if (key === undefined) continue;
+      const ref = xobjects.get(pdfName(key));
       const xo = ref instanceof PDFRef ? xobjects.context.lookup(ref) : ref;
-      if (xo instanceof PDFStream && xo.dict.lookup(pdfName('Subtype')) === pdfName('Form')) found.push({ name: o[0].value, ref: ref instanceof PDFRef ? ref : undefined, stream: xo, ctm, stack: [...stack] });
+      if (xo instanceof PDFStream && xo.dict.lookup(pdfName('Subtype')) === pdfName('Form')) found.push({ name: key, ref: ref instanceof PDFRef ? ref : undefined, stream: xo, ctm, stack: [...stack] });
     }
-  });
+  }
   return found;
 }
 
@@ -74,9 +77,9 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
       if (seenForms.has(form.stream)) continue;
       seenForms.add(form.stream);
       const bytes = streamBytes(form.stream);
-      let ops: Operation[];
+      let ops: ContentOps;
       try {
-        ops = tokenize(bytes);
+        ops = readContent(bytes);
       } catch {
         continue;
       }
@@ -101,7 +104,7 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
     run({
       page: i,
       pageRef: page.ref,
-      ops: tokenize(bytes),
+      ops: readContent(bytes),
       bytes,
       resources: resources instanceof PDFDict ? resources : undefined,
       base: [1, 0, 0, 1, 0, 0],
@@ -114,10 +117,11 @@ export function forEachUnit(doc: PDFDocument, visit: (unit: ContentUnit) => void
 
 /**
  * Walks every operation of every unit (but those of kind 'other' when `skipOther`), its marked-content stack
- * including where a form is drawn; `geometry` as for walk.
+ * including where a form is drawn; `geometry` as for walk. The step `visit` gets is one object reused for the
+ * next: `visit` reads what it needs of it and keeps none.
  */
 export function walkUnits(doc: PDFDocument, visit: (unit: ContentUnit, step: Step) => void, skipOther = false, geometry: Geometry = 'all'): void {
-  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, (step) => visit(unit, step), unit.base, skipOther, unit.outer, geometry));
+  forEachUnit(doc, (unit) => walk(unit.ops, unit.resources, unit.base, skipOther, unit.outer, geometry, visit, unit));
 }
 
 export { context };

@@ -87,6 +87,10 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
   const backgrounds = new Map<number, { rects: Rect[]; evenOdd: boolean; colour: [number, number, number]; alpha: number }[]>();
   let currentUnit: ContentUnit | undefined;
   const mcidsOf = new Map<ContentUnit, Set<number>>();
+  // A stack is the same array from one marked-content operator to the next: what it says is worked out once.
+  let lastStack: readonly Frame[] | undefined;
+  let marked: ReturnType<typeof contextOf> = 'none';
+  let actual = false;
   walkUnits(doc, (unit, step) => {
     if (unit !== currentUnit) {
       currentUnit = unit;
@@ -115,17 +119,20 @@ function checkContent(doc: PDFDocument, report: Report, parents: Map<number, PDF
       if (step.xobject.stream.dict.get(pdfName('Ref'))) report.add('30-001', page);
       return;
     }
-    if (step.kind === 'paint' && contrast && step.rects && step.op.op !== 'S' && step.op.op !== 's') {
+    if (step.kind === 'paint' && contrast && step.rects && step.name !== 'S' && step.name !== 's') {
       const list = backgrounds.get(page) ?? [];
       // Chromium draws a border as an even-odd fill of two rectangles: only the ring between them is painted.
-      list.push({ rects: step.rects, evenOdd: step.op.op.endsWith('*'), colour: step.fill, alpha: step.alpha });
+      list.push({ rects: step.rects, evenOdd: step.name.endsWith('*'), colour: step.fill, alpha: step.alpha });
       backgrounds.set(page, list);
     }
     if (!PAINTING.has(step.kind)) return;
-    const marked = contextOf(stack);
-    if (marked === 'none') report.add('01-005', page, step.kind === 'text' ? step.text : step.op.op);
+    if (stack !== lastStack) {
+      lastStack = stack;
+      marked = contextOf(stack);
+      actual = stack.some((f) => f.props?.get('ActualText') instanceof PdfBytes);
+    }
+    if (marked === 'none') report.add('01-005', page, step.kind === 'text' ? step.text : step.name);
     if (step.kind !== 'text' || !step.codes) return;
-    const actual = stack.some((f) => f.props?.get('ActualText') instanceof PdfBytes);
     const font = step.font;
     for (const code of step.codes) {
       const mapped = font?.toUnicode?.map.get(code);

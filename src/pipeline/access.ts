@@ -97,6 +97,14 @@ export async function accessPiece(bytes: Uint8Array, options: PieceOptions = {})
   return { bytes: out, report };
 }
 
+/** Whether a form drawn holds tagged content of its own (it is then no decoration). */
+function hasTags(step: Step): boolean {
+  return !!step.xobject && step.xobject.stream.dict.get(pdfName('StructParents')) !== undefined;
+}
+
+/** No MCID: a stream without links wants the text of none. */
+const NONE: ReadonlySet<number> = new Set();
+
 /** Repairs a document's content streams, fonts' text and structure tree; the objects it changed. */
 function repairContent(doc: PDFDocument, internal: string[] = []): { report: AccessReport; touched: Set<number> } {
   const ctx = doc.context;
@@ -121,10 +129,9 @@ function repairContent(doc: PDFDocument, internal: string[] = []): { report: Acc
   const fonts = new Set<FontInfo>();
   const decorative: { key: number; mcids: number[] }[] = [];
   const glyphs = new Map<FontInfo, Map<number, string>>();
-  const hasTags = (step: Step) => !!step.xobject && step.xobject.stream.dict.get(pdfName('StructParents')) !== undefined;
   forEachUnit(doc, (unit) => {
-    const wanted = unit.key !== undefined ? linkText.get(unit.key) : undefined;
-    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer, (mcid) => !!wanted?.has(mcid));
+    const wanted = (unit.key !== undefined ? linkText.get(unit.key) : undefined) ?? NONE;
+    const fixes = contentFixes(unit.ops, unit.resources, unit.height, unit.base, hasTags, unit.outer, wanted);
     for (const font of fixes.fonts) fonts.add(font);
     report.softHyphens += fixes.stats.softHyphens;
     report.artifacts += fixes.stats.artifacts;

@@ -50,11 +50,17 @@ export function patchInPlace(bytes: Uint8Array, offsets: Map<number, number>, ob
 }
 
 const NEWLINE = Buffer.from('\n', 'latin1');
+const ENDOBJ = Buffer.from('\nendobj\n', 'latin1');
 
 function serialize(ref: PDFRef, obj: PDFObject): Buffer {
-  const body = Buffer.alloc(obj.sizeInBytes());
-  obj.copyBytesInto(body, 0);
-  return Buffer.concat([Buffer.from(`${ref.objectNumber} ${ref.generationNumber} obj\n`, 'latin1'), body, Buffer.from('\nendobj\n', 'latin1')]);
+  // One buffer for the header, the body and the footer: written in place, not joined.
+  const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
+  const size = obj.sizeInBytes();
+  const out = Buffer.alloc(head.length + size + ENDOBJ.length);
+  out.write(head, 0, 'latin1');
+  obj.copyBytesInto(out, head.length);
+  ENDOBJ.copy(out, head.length + size);
+  return out;
 }
 
 /**

@@ -1,7 +1,7 @@
 import { PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
 import { describe, expect, it } from 'vitest';
 import { charCodes, parseToUnicode, writeToUnicode } from '../../src/pdf/cmap.js';
-import { applyEdits, PdfBytes, PdfName, tokenize } from '../../src/pdf/content.js';
+import { applyEdits, PdfBytes, PdfName, readContent, tokenize } from '../../src/pdf/content.js';
 import { contentFixes, joinRuns } from '../../src/pdf/content-pass.js';
 import { contrastRatio } from '../../src/pdfua/check.js';
 
@@ -118,7 +118,7 @@ describe('content fixes on a small stream', () => {
       '0 0 10 10 re f',
       'BT /F1 8 Tf 1 0 0 1 50 20 Tm <0024> Tj ET',
     ].join('\n');
-    const ops = tokenize(bytes(src));
+    const ops = readContent(bytes(src));
     const fixes = contentFixes(ops, (await resources()) as never, 842);
     const out = text(applyEdits(bytes(src), fixes.edits));
     expect(out).not.toMatch(/feff00ad>/i);
