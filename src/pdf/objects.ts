@@ -3,6 +3,26 @@ import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
 
+/**
+ * pdf-lib's `PDFName.of` and `PDFRef.of`, which its parser calls for every name and reference it reads, answered
+ * from a table first: `PDFName.of` decodes the name's `#xx` escapes with a regular expression and `PDFRef.of` builds
+ * a string key at every call. pdf-lib pools both and never empties its pools, so the table gives the very objects
+ * pdf-lib would.
+ */
+const pdfLibNameOf = PDFName.of.bind(PDFName);
+const namesRead = new Map<string, PDFName>();
+PDFName.of = (name: string): PDFName => {
+  let found = namesRead.get(name);
+  if (!found) namesRead.set(name, (found = pdfLibNameOf(name)));
+  return found;
+};
+const pdfLibRefOf = PDFRef.of.bind(PDFRef);
+const refsRead: PDFRef[] = [];
+PDFRef.of = (objectNumber: number, generationNumber = 0): PDFRef => {
+  if (generationNumber !== 0 || !Number.isInteger(objectNumber) || objectNumber < 0 || objectNumber > 1e7) return pdfLibRefOf(objectNumber, generationNumber);
+  return (refsRead[objectNumber] ??= pdfLibRefOf(objectNumber, 0));
+};
+
 const names = new Map<string, PDFName>();
 /**
  * `PDFName.of`, remembered: pdf-lib's decodes the name's `#xx` escapes (a regular expression) at every call,

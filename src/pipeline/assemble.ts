@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
 import { appendUpdate, classicXref, patchInPlace, rewriteCompact, writeDocument, xrefOffsets } from './incremental.js';
 import type { Fiche, Kit } from '../model.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
@@ -21,6 +21,12 @@ import { stabiliseStructureIds } from '../pdf/ids.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 
+/**
+ * How pieces are read: without pdf-lib's pause (a timer) every 100 objects, which a 54-page booklet's 26 pieces paid
+ * some 60 times in waiting alone. Same objects.
+ */
+const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest };
+
 const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
 
 /** A date as PDF writes it, in UTC: `D:20260301000000+00'00'`. */
@@ -30,7 +36,7 @@ function pdfDateString(date: Date): string {
 
 /** Loads printed bytes for post-processing, without touching their dates. */
 export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const doc = await PDFDocument.load(bytes, LOAD);
   const info = doc.context.trailerInfo.Info;
   loaded.set(doc, { bytes, largest: doc.context.largestObjectNumber, info: info instanceof PDFRef ? info.objectNumber : undefined });
   return doc;
@@ -121,7 +127,7 @@ function finishAccessible(doc: PDFDocument, meta: PdfMeta, pieces: Failure[], to
  * printed objects are copied as they were.
  */
 export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: PdfMeta): Promise<Assembled> {
-  const doc = await PDFDocument.load(piece.bytes, { updateMetadata: false });
+  const doc = await PDFDocument.load(piece.bytes, LOAD);
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
   const fonts = new StampFonts(doc);
@@ -158,7 +164,7 @@ export interface BookletParts {
 export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMeta, variant: { bleed?: boolean } = {}): Promise<Assembled> {
   const { plan, layout } = parts;
   const numbers = [...parts.fiches.keys()];
-  const sources = [await PDFDocument.load(parts.frame.bytes, { updateMetadata: false }), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, { updateMetadata: false }))))];
+  const sources = [await PDFDocument.load(parts.frame.bytes, LOAD), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, LOAD))))];
   const sourceOf = new Map(numbers.map((n, i) => [n, i + 1]));
   const frameSize = sources[0]!.getPage(0).getSize();
   const slots: PageSlot[] = plan.pages.map((p) => {

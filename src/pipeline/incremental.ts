@@ -49,7 +49,6 @@ export function patchInPlace(bytes: Uint8Array, offsets: Map<number, number>, ob
   return true;
 }
 
-const NEWLINE = Buffer.from('\n', 'latin1');
 
 function serialize(ref: PDFRef, obj: PDFObject): Buffer {
   const body = Buffer.alloc(obj.sizeInBytes());
@@ -151,23 +150,37 @@ function storedObject(original: Uint8Array, offset: number, obj: PDFObject): Uin
 export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: Map<number, number>, changed: Set<number>): Uint8Array {
   const headerEnd = original.indexOf(0x0a, original.indexOf(0x0a) + 1) + 1;
   const header = original.subarray(0, headerEnd > 0 && headerEnd < 64 ? headerEnd : original.indexOf(0x0a) + 1);
-  const parts: Uint8Array[] = [header];
-  let offset = header.byteLength;
-  const entries: [number, number][] = [];
+  // Sizes first, then every object written into one buffer: copied as it was (then its line break), or serialised
+  // by pdf-lib between its `obj` line and `endobj` — no buffer of its own for each object.
   const objects = [...doc.context.enumerateIndirectObjects()].sort((a, b) => a[0].objectNumber - b[0].objectNumber);
+  const plan: { ref: PDFRef; obj: PDFObject; copied?: Uint8Array; head?: string; size: number }[] = [];
+  let length = header.byteLength;
   for (const [ref, obj] of objects) {
     const stored = offsets.get(ref.objectNumber);
     const copied = !changed.has(ref.objectNumber) && stored !== undefined ? storedObject(original, stored, obj) : undefined;
-    entries.push([ref.objectNumber, offset]);
     if (copied) {
-      // Copied as it is, then its line break: two parts, not a new buffer for each object.
-      parts.push(copied, NEWLINE);
-      offset += copied.length + 1;
+      plan.push({ ref, obj, copied, size: copied.length + 1 });
     } else {
-      const chunk = serialize(ref, obj);
-      parts.push(chunk);
-      offset += chunk.length;
+      const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
+      plan.push({ ref, obj, head, size: head.length + obj.sizeInBytes() + ENDOBJ.length });
     }
+    length += plan[plan.length - 1]!.size;
+  }
+  const body = Buffer.allocUnsafe(length);
+  body.set(header, 0);
+  let offset = header.byteLength;
+  const entries: [number, number][] = [];
+  for (const item of plan) {
+    entries.push([item.ref.objectNumber, offset]);
+    if (item.copied) {
+      body.set(item.copied, offset);
+      body[offset + item.copied.length] = 0x0a;
+    } else {
+      const at = offset + body.write(item.head!, offset, 'latin1');
+      const end = at + item.obj.copyBytesInto(body, at);
+      body.write(ENDOBJ, end, 'latin1');
+    }
+    offset += item.size;
   }
   const size = doc.context.largestObjectNumber + 1;
   const at = new Map(entries);
@@ -175,11 +188,12 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   for (let n = 1; n < size; n++) xref += at.has(n) ? `${String(at.get(n)).padStart(10, '0')} 00000 n \n` : '0000000000 00000 f \n';
   const t = doc.context.trailerInfo;
   // The file identifier is a digest of what is written, not Chromium's: the same content gives the same bytes.
-  const digest = parts.reduce((hash, part) => hash.update(part), createHash('md5')).digest('hex');
+  const digest = createHash('md5').update(body).digest('hex');
   const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', `/ID [<${digest}> <${digest}>]`].filter(Boolean).join(' ');
-  parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
-  return new Uint8Array(Buffer.concat(parts));
+  return new Uint8Array(Buffer.concat([body, Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1')]));
 }
+
+const ENDOBJ = '\nendobj\n';
 
 /** Writes a document made in memory (no file it was read from): every object serialised, a digest for its /ID. */
 export function writeDocument(doc: PDFDocument): Uint8Array {
