@@ -29,7 +29,7 @@ export function nodeIdOf(value: PDFString | PDFHexString): string | undefined {
 
 /** Calls `visit` on every structure id held in `obj` (not through references), with a way to replace it. */
 function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFObject) => void) => void, seen: Set<PDFObject>): void {
-  if (seen.has(obj)) return;
+  if (!(obj instanceof PDFDict || obj instanceof PDFArray) || seen.has(obj)) return;
   seen.add(obj);
   if (obj instanceof PDFDict) {
     for (const [key, value] of obj.entries()) {

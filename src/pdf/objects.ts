@@ -23,6 +23,18 @@ PDFRef.of = (objectNumber: number, generationNumber = 0): PDFRef => {
   return (refsRead[objectNumber] ??= pdfLibRefOf(objectNumber, 0));
 };
 
+/**
+ * `PDFNumber.of` for small whole numbers (lengths, counts, marked-content ids, widths…), from a table: pdf-lib makes a
+ * new object for each number it reads and writes it out as text at once, in a slow way. A PDFNumber is never changed
+ * once made (a new one replaces it), so one object for each such value reads and writes the same.
+ */
+const pdfLibNumberOf = PDFNumber.of.bind(PDFNumber);
+const smallNumbers: PDFNumber[] = [];
+PDFNumber.of = (value: number): PDFNumber => {
+  if (!Number.isInteger(value) || value < 0 || value >= 65536 || Object.is(value, -0)) return pdfLibNumberOf(value);
+  return (smallNumbers[value] ??= pdfLibNumberOf(value));
+};
+
 const names = new Map<string, PDFName>();
 /**
  * `PDFName.of`, remembered: pdf-lib's decodes the name's `#xx` escapes (a regular expression) at every call,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /** Byte offsets of a PDF's objects, from its one classic cross-reference table; undefined for any other layout. */
 export function classicXref(bytes: Uint8Array): { offsets: Map<number, number>; startxref: number } | undefined {
@@ -153,7 +153,7 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   // Sizes first, then every object written into one buffer: copied as it was (then its line break), or serialised
   // by pdf-lib between its `obj` line and `endobj` — no buffer of its own for each object.
   const objects = [...doc.context.enumerateIndirectObjects()].sort((a, b) => a[0].objectNumber - b[0].objectNumber);
-  const plan: { ref: PDFRef; obj: PDFObject; copied?: Uint8Array; head?: string; size: number }[] = [];
+  const plan: { ref: PDFRef; obj: PDFObject; copied?: Uint8Array; head?: string; text?: true; size: number }[] = [];
   let length = header.byteLength;
   for (const [ref, obj] of objects) {
     const stored = offsets.get(ref.objectNumber);
@@ -161,8 +161,9 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
     if (copied) {
       plan.push({ ref, obj, copied, size: copied.length + 1 });
     } else {
-      const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
-      plan.push({ ref, obj, head, size: head.length + obj.sizeInBytes() + ENDOBJ.length });
+      const text = asText(obj);
+      const head = text === undefined ? `${ref.objectNumber} ${ref.generationNumber} obj\n` : `${ref.objectNumber} ${ref.generationNumber} obj\n${text}${ENDOBJ}`;
+      plan.push({ ref, obj, head, size: head.length + (text === undefined ? obj.sizeInBytes() + ENDOBJ.length : 0), ...(text === undefined ? {} : { text: true }) });
     }
     length += plan[plan.length - 1]!.size;
   }
@@ -175,6 +176,8 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
     if (item.copied) {
       body.set(item.copied, offset);
       body[offset + item.copied.length] = 0x0a;
+    } else if (item.text) {
+      body.write(item.head!, offset, 'latin1');
     } else {
       const at = offset + body.write(item.head!, offset, 'latin1');
       const end = at + item.obj.copyBytesInto(body, at);
@@ -194,6 +197,33 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
 }
 
 const ENDOBJ = '\nendobj\n';
+
+/**
+ * An object other than a stream as pdf-lib writes it (`<<\n/Key value\n>>`, `[ a b ]`…), as one latin1 string: much
+ * less work than pdf-lib's measuring then copying each piece byte by byte. Undefined for what it does not know.
+ */
+function asText(obj: PDFObject): string | undefined {
+  if (obj instanceof PDFDict) {
+    let out = '<<\n';
+    for (const [key, value] of obj.entries()) {
+      const text = asText(value);
+      if (text === undefined) return undefined;
+      out += `${key.asString()} ${text}\n`;
+    }
+    return `${out}>>`;
+  }
+  if (obj instanceof PDFArray) {
+    let out = '[ ';
+    for (let i = 0, n = obj.size(); i < n; i++) {
+      const text = asText(obj.get(i));
+      if (text === undefined) return undefined;
+      out += `${text} `;
+    }
+    return `${out}]`;
+  }
+  if (obj instanceof PDFName || obj instanceof PDFNumber || obj instanceof PDFRef || obj instanceof PDFString || obj instanceof PDFHexString || obj instanceof PDFBool || obj === PDFNull) return obj.toString();
+  return undefined;
+}
 
 /** Writes a document made in memory (no file it was read from): every object serialised, a digest for its /ID. */
 export function writeDocument(doc: PDFDocument): Uint8Array {
