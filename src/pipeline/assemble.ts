@@ -87,13 +87,25 @@ export function runningHeader(kit: Kit, fiche: Fiche): string {
   return `${kit.config.title} · Fiche ${fiche.number}`;
 }
 
+/** A fiche's title as its pages' header sets it, by title: a booklet stamps it on each of the fiche's pages. */
+const headerTitles = new Map<string, string>();
+function headerTitle(title: string): string {
+  let found = headerTitles.get(title);
+  if (found === undefined) {
+    found = plainSpaces(frenchTypography(title));
+    if (headerTitles.size >= 1024) headerTitles.clear();
+    headerTitles.set(title, found);
+  }
+  return found;
+}
+
 /** The margin boxes of a fiche's page: its kit and number, its title, the edition, and the folio given. */
 function fichePageStamps(kit: Kit, fiche: Fiche, height: number, folio: string, url?: string): StampText[] {
   const top = height - MARGIN_BOXES.headerFromTop;
   const bottom = MARGIN_BOXES.footerFromBottom;
   return [
     { text: plainSpaces(runningHeader(kit, fiche)), weight: 600, align: 'left', x: MARGIN_BOXES.left, y: top, place: 'Header' },
-    { text: plainSpaces(frenchTypography(fiche.meta.title)), weight: 400, align: 'right', x: MARGIN_BOXES.right, y: top, place: 'Header' },
+    { text: headerTitle(fiche.meta.title), weight: 400, align: 'right', x: MARGIN_BOXES.right, y: top, place: 'Header' },
     { text: editionLabel(kit.config.edition), weight: 400, align: 'left', x: MARGIN_BOXES.left, y: bottom, place: 'Footer' },
     ...(url ? [{ text: url, weight: 400 as const, align: 'center' as const, x: MARGIN_BOXES.center, y: bottom, place: 'Footer' as const }] : []),
     { text: folio, weight: 600, align: 'right', x: MARGIN_BOXES.right, y: bottom, place: 'Footer' },
