@@ -1,6 +1,6 @@
 /** Small helpers over pdf-lib's object model: streams, resources, fonts, page content. */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
 
 /**
@@ -34,6 +34,21 @@ PDFNumber.of = (value: number): PDFNumber => {
   if (!Number.isInteger(value) || value < 0 || value >= 65536 || Object.is(value, -0)) return pdfLibNumberOf(value);
   return (smallNumbers[value] ??= pdfLibNumberOf(value));
 };
+
+const HEX_DIGITS = '0123456789ABCDEF';
+
+/**
+ * `PDFHexString.fromText`, without its helpers' cost for each character: the text in UTF-16BE after a byte-order mark,
+ * four upper-case hexadecimal digits a code unit. The same string.
+ */
+export function hexText(text: string): PDFHexString {
+  let hex = 'FEFF';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    hex += HEX_DIGITS[unit >> 12]! + HEX_DIGITS[(unit >> 8) & 15]! + HEX_DIGITS[(unit >> 4) & 15]! + HEX_DIGITS[unit & 15]!;
+  }
+  return PDFHexString.of(hex);
+}
 
 const names = new Map<string, PDFName>();
 /**

@@ -6,7 +6,7 @@ import { claimPdfUa, finishDocument } from './access.js';
 import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
 import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
 import { writeOutline } from '../pdf/outline.js';
-import { flateStream } from '../pdf/objects.js';
+import { flateStream, hexText } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
@@ -247,7 +247,7 @@ export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMe
       (annot as PDFDict).set(PDFName.of('A'), doc.context.obj({ S: 'GoTo', D: [dest.ref, 'XYZ', 0, dest.getHeight(), 0] }));
       const contents = (annot as PDFDict).lookup(PDFName.of('Contents'));
       const text = contents instanceof PDFString || contents instanceof PDFHexString ? contents.decodeText() : '';
-      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), PDFHexString.fromText(`${text} (p. ${start})`.trim()));
+      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), hexText(`${text} (p. ${start})`.trim()));
     }
   }
 

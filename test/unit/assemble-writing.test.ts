@@ -74,3 +74,10 @@ describe('a document written as pdf-lib writes it (issue 16, assembly)', () => {
     expect(back.getPage(0).getWidth()).toBeCloseTo(595.28, 2);
   });
 });
+
+describe('texts written as PDF hexadecimal strings (issue 16, assembly)', () => {
+  it('gives the string pdf-lib gives, accents, symbols and characters outside the BMP included', async () => {
+    const { hexText } = await import('../../src/pdf/objects.js');
+    for (const text of ['', 'Fiche 5 – L’ESS (p. 12)', 'Été « guillemets »\u00A0!', 'émoji 😀 et \uD800 seul']) expect(hexText(text).asString()).toBe(PDFHexString.fromText(text).asString());
+  });
+});
