@@ -21,11 +21,9 @@ import { stabiliseStructureIds } from '../pdf/ids.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 
-/**
- * How pieces are read: without pdf-lib's pause (a timer of at least a millisecond) every 100 objects, some 90 of
- * them for a 54-page booklet's 26 pieces. Same objects.
- */
+/** How a fiche's piece is read: without pdf-lib's pause (a timer of at least a millisecond) every 100 objects. Same objects. */
 const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest };
+const PAUSED = { updateMetadata: false };
 
 const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
 
@@ -176,13 +174,9 @@ export interface BookletParts {
 export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMeta, variant: { bleed?: boolean } = {}): Promise<Assembled> {
   const { plan, layout } = parts;
   const numbers = [...parts.fiches.keys()];
-  // Read without pdf-lib's pauses, but with a turn of the event loop before each piece: a preview serving the
-  // fiche just printed, or a reader's page telling it drew it, is answered between two pieces.
-  const sources: PDFDocument[] = [];
-  for (const bytes of [parts.frame.bytes, ...numbers.map((n) => parts.fiches.get(n)!.bytes)]) {
-    await new Promise((resolve) => setImmediate(resolve));
-    sources.push(await PDFDocument.load(bytes, LOAD));
-  }
+  // A booklet's pieces are read with pdf-lib's pauses (a timer every 100 objects): the preview's page showing the
+  // fiche just printed tells the server it drew it between two of them (without them, not before the booklet).
+  const sources = [await PDFDocument.load(parts.frame.bytes, PAUSED), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, PAUSED))))];
   const sourceOf = new Map(numbers.map((n, i) => [n, i + 1]));
   const frameSize = sources[0]!.getPage(0).getSize();
   const slots: PageSlot[] = plan.pages.map((p) => {
