@@ -3,32 +3,47 @@ import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDo
 import { pdfName } from './objects.js';
 
 const NODE_ID = /^node\d+$/;
+const HEX_HEAD = /^[0-9a-f]{20}/i;
+/** The first bytes of « node » in hexadecimal: PDFDocEncoding, UTF-16BE and UTF-16LE with their byte-order marks. */
+const HEX_NODE = ['6e6f6465', 'feff006e006f00640065', 'fffe6e006f0064006500'];
 
 /**
- * Whether a string may read as a `node…` id. A literal string without escapes or byte-order mark reads as it is
- * written (PDFDocEncoding is ASCII there): tested as written, without decoding it (most strings of a page are not ids).
+ * The structure id (`node…`) a PDF string holds, or undefined; decodes the string only when it may be one. A literal
+ * string's first character is its first byte unless it is an escape, and only « n » decodes to « n » (PDFDocEncoding
+ * keeps ASCII; UTF-16 starts with a byte-order mark); a hexadecimal one may be an id only if its first bytes spell
+ * « node » in one of the three encodings.
  */
-function mayBeId(value: PDFString | PDFHexString): boolean {
-  if (value instanceof PDFHexString) return true;
+export function nodeIdOf(value: PDFString | PDFHexString): string | undefined {
   const raw = value.asString();
-  return raw.includes('\\') || raw.startsWith('\xFE\xFF') || NODE_ID.test(raw);
+  if (value instanceof PDFString) {
+    const first = raw[0];
+    if (first !== 'n' && first !== '\\' && first !== '\u00FE' && first !== '\u00FF') return undefined;
+    if (first === 'n' && !raw.includes('\\')) return NODE_ID.test(raw) ? raw : undefined;
+  } else if (HEX_HEAD.test(raw)) {
+    const head = raw.slice(0, 20).toLowerCase();
+    if (!HEX_NODE.some((node) => head.startsWith(node))) return undefined;
+  }
+  const text = value.decodeText();
+  return NODE_ID.test(text) ? text : undefined;
 }
 
-/** Calls `visit` with every string inside `obj` (not through references) that may be a `node…` id (see mayBeId). */
+/** Calls `visit` on every structure id held in `obj` (not through references), with a way to replace it. */
 function walkStrings(obj: PDFObject, visit: (value: string, replace: (next: PDFObject) => void) => void, seen: Set<PDFObject>): void {
-  if (seen.has(obj)) return;
+  if (!(obj instanceof PDFDict || obj instanceof PDFArray) || seen.has(obj)) return;
   seen.add(obj);
   if (obj instanceof PDFDict) {
     for (const [key, value] of obj.entries()) {
       if (value instanceof PDFString || value instanceof PDFHexString) {
-        if (mayBeId(value)) visit(value.decodeText(), (next) => obj.set(key, next));
+        const id = nodeIdOf(value);
+        if (id !== undefined) visit(id, (next) => obj.set(key, next));
       } else walkStrings(value, visit, seen);
     }
   } else if (obj instanceof PDFArray) {
     for (let i = 0; i < obj.size(); i++) {
       const value = obj.get(i);
       if (value instanceof PDFString || value instanceof PDFHexString) {
-        if (mayBeId(value)) visit(value.decodeText(), (next) => obj.set(i, next));
+        const id = nodeIdOf(value);
+        if (id !== undefined) visit(id, (next) => obj.set(i, next));
       } else walkStrings(value, visit, seen);
     }
   }
@@ -48,10 +63,8 @@ function idsInTreeOrder(doc: PDFDocument): string[] {
     }
     if (!(obj instanceof PDFDict)) return;
     const id = obj.lookup(pdfName('ID'));
-    if (id instanceof PDFString || id instanceof PDFHexString) {
-      const value = id.decodeText();
-      if (NODE_ID.test(value)) order.push(value);
-    }
+    const value = id instanceof PDFString || id instanceof PDFHexString ? nodeIdOf(id) : undefined;
+    if (value !== undefined) order.push(value);
     walk(obj.get(pdfName('K')));
   };
   walk(doc.catalog.get(pdfName('StructTreeRoot')));
@@ -69,7 +82,7 @@ export function stabiliseStructureIds(doc: PDFDocument): { rename: Map<string, s
   const ids = new Set<string>();
   const holders = new Set<number>();
   const collect = new Set<PDFObject>();
-  for (const [ref, obj] of objects) walkStrings(obj, (value) => NODE_ID.test(value) && (ids.add(value), holders.add(ref.objectNumber)), collect);
+  for (const [ref, obj] of objects) walkStrings(obj, (value) => (ids.add(value), holders.add(ref.objectNumber)), collect);
   const inTree = idsInTreeOrder(doc).filter((id) => ids.has(id));
   const rest = [...ids].filter((id) => !inTree.includes(id)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
   const rename = new Map([...new Set([...inTree, ...rest])].map((id, i) => [id, `node${String(i + 1).padStart(id.length - 4, '0')}`]));

@@ -6,9 +6,10 @@
  * pdf-lib copier, so that the structure's page references (/Pg) and annotation references (OBJR) land on the
  * copied pages and annotations.
  */
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFObjectCopier, PDFPage, PDFRef, PDFStream, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFPage, PDFPageLeaf, PDFRef, PDFStream, PDFString, type PDFContext, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { getDict } from './objects.js';
 import { readNumberTree, writeNumberTree } from './structure.js';
+import { nodeIdOf } from './ids.js';
 
 /** A page of the merged document: a source's page, or a blank page of the given size. */
 export type PageSlot = { source: number; index: number } | { blank: [number, number] };
@@ -25,6 +26,87 @@ const K = PDFName.of('K');
 const PG = PDFName.of('Pg');
 const STRUCT_PARENTS = PDFName.of('StructParents');
 const STRUCT_PARENT = PDFName.of('StructParent');
+
+/**
+ * Moves a source's objects into the target document, as pdf-lib's PDFObjectCopier copies them — the same objects
+ * reached in the same order, so the same new object numbers and the same bytes — but without cloning them: each
+ * dictionary, array and stream is taken as it is, its references renumbered in place, and numbers, names and strings
+ * are shared. The source is spent: a merge reads each of its pages once and drops it after.
+ */
+class Mover {
+  private readonly refs = new Map<PDFRef, PDFRef>();
+  private readonly moved = new Set<PDFObject>();
+
+  constructor(
+    private readonly src: PDFContext,
+    private readonly dest: PDFContext,
+  ) {}
+
+  copy(obj: PDFObject): PDFObject {
+    if (obj instanceof PDFRef) return this.ref(obj);
+    if (obj instanceof PDFPageLeaf) return this.page(obj);
+    if (obj instanceof PDFDict) return this.dict(obj);
+    if (obj instanceof PDFArray) return this.array(obj);
+    if (obj instanceof PDFStream) {
+      if (!this.moved.has(obj)) {
+        this.moved.add(obj);
+        this.dict(obj.dict);
+      }
+      return obj;
+    }
+    return obj;
+  }
+
+  private ref(ref: PDFRef): PDFRef {
+    let to = this.refs.get(ref);
+    if (!to) {
+      to = this.dest.nextRef();
+      this.refs.set(ref, to);
+      const value = this.src.lookup(ref);
+      if (value) this.dest.assign(to, this.copy(value));
+    }
+    return to;
+  }
+
+  /** A page: what it inherits from its page tree set on it, its parent dropped (as the copier does on its clone). */
+  private page(leaf: PDFPageLeaf): PDFPageLeaf {
+    if (this.moved.has(leaf)) throw new Error('merge: a source page is used twice');
+    for (const key of PDFPageLeaf.InheritableEntries) {
+      const name = PDFName.of(key);
+      const value = leaf.getInheritableAttribute(name);
+      if (!leaf.get(name) && value) leaf.set(name, value);
+    }
+    leaf.delete(PDFName.of('Parent'));
+    return this.dict(leaf) as PDFPageLeaf;
+  }
+
+  private dict(dict: PDFDict): PDFDict {
+    if (this.moved.has(dict)) return dict;
+    this.moved.add(dict);
+    (dict as unknown as { context: PDFContext }).context = this.dest;
+    for (const [key, value] of dict.entries()) {
+      if (value instanceof PDFRef || value instanceof PDFDict || value instanceof PDFArray || value instanceof PDFStream) {
+        const next = this.copy(value);
+        if (next !== value) dict.set(key, next);
+      }
+    }
+    return dict;
+  }
+
+  private array(array: PDFArray): PDFArray {
+    if (this.moved.has(array)) return array;
+    this.moved.add(array);
+    (array as unknown as { context: PDFContext }).context = this.dest;
+    for (let i = 0, n = array.size(); i < n; i++) {
+      const value = array.get(i);
+      if (value instanceof PDFRef || value instanceof PDFDict || value instanceof PDFArray || value instanceof PDFStream) {
+        const next = this.copy(value);
+        if (next !== value) array.set(i, next);
+      }
+    }
+    return array;
+  }
+}
 
 /** The Document element of a source's structure tree (the root's only kid), or undefined. */
 function documentElement(doc: PDFDocument): PDFDict | undefined {
@@ -70,7 +152,7 @@ export function topElements(doc: PDFDocument): TopElement[] {
 /** Structure ids (Chromium's `node…`) of a source, renamed so that no two sources share one. */
 function renameIds(doc: PDFDocument, source: number): void {
   const seen = new Set<PDFObject>();
-  const rename = (value: string) => (/^node\d+$/.test(value) ? `node${source + 1}${value.slice(4).padStart(7, '0')}` : undefined);
+  const rename = (id: string) => `node${source + 1}${id.slice(4).padStart(7, '0')}`;
   const walk = (obj: PDFObject | undefined) => {
     if (obj instanceof PDFRef) obj = doc.context.lookup(obj);
     if (!obj || seen.has(obj)) return;
@@ -79,16 +161,16 @@ function renameIds(doc: PDFDocument, source: number): void {
       for (const [key, value] of obj.entries()) {
         if (key === P || key === PG) continue;
         if (value instanceof PDFString || value instanceof PDFHexString) {
-          const next = rename(value.decodeText());
-          if (next) obj.set(key, PDFString.of(next));
+          const id = nodeIdOf(value);
+          if (id !== undefined) obj.set(key, PDFString.of(rename(id)));
         } else walk(value);
       }
     } else if (obj instanceof PDFArray) {
       for (let i = 0; i < obj.size(); i++) {
         const value = obj.get(i);
         if (value instanceof PDFString || value instanceof PDFHexString) {
-          const next = rename(value.decodeText());
-          if (next) obj.set(i, PDFString.of(next));
+          const id = nodeIdOf(value);
+          if (id !== undefined) obj.set(i, PDFString.of(rename(id)));
         } else walk(value);
       }
     }
@@ -123,7 +205,7 @@ export interface Merged {
  */
 export function mergeTagged(target: PDFDocument, sources: PDFDocument[], slots: PageSlot[], kids: { source: number; ref: PDFRef }[]): Merged {
   const ctx = target.context;
-  const copiers = sources.map((src) => PDFObjectCopier.for(src.context, ctx));
+  const copiers = sources.map((src) => new Mover(src.context, ctx));
   // The top elements are detached from their Document (their /P), so that copying them stops there.
   const documents = sources.map(documentElement);
   sources.forEach((src, s) => {

@@ -1,7 +1,54 @@
 /** Small helpers over pdf-lib's object model: streams, resources, fonts, page content. */
 import { deflateSync, inflateSync } from 'node:zlib';
-import { decodePDFRawStream, PDFArray, PDFDict, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
+
+/**
+ * pdf-lib's `PDFName.of` and `PDFRef.of`, which its parser calls for every name and reference it reads, answered
+ * from a table first: `PDFName.of` decodes the name's `#xx` escapes with a regular expression and `PDFRef.of` builds
+ * a string key at every call. pdf-lib pools both and never empties its pools, so the table gives the very objects
+ * pdf-lib would.
+ */
+const pdfLibNameOf = PDFName.of.bind(PDFName);
+const namesRead = new Map<string, PDFName>();
+PDFName.of = (name: string): PDFName => {
+  let found = namesRead.get(name);
+  if (!found) namesRead.set(name, (found = pdfLibNameOf(name)));
+  return found;
+};
+const pdfLibRefOf = PDFRef.of.bind(PDFRef);
+const refsRead: PDFRef[] = [];
+PDFRef.of = (objectNumber: number, generationNumber = 0): PDFRef => {
+  if (generationNumber !== 0 || !Number.isInteger(objectNumber) || objectNumber < 0 || objectNumber > 1e7) return pdfLibRefOf(objectNumber, generationNumber);
+  return (refsRead[objectNumber] ??= pdfLibRefOf(objectNumber, 0));
+};
+
+/**
+ * `PDFNumber.of` for small whole numbers (lengths, counts, marked-content ids, widths…), from a table: pdf-lib makes a
+ * new object for each number it reads and writes it out as text at once, in a slow way. A PDFNumber is never changed
+ * once made (a new one replaces it), so one object for each such value reads and writes the same.
+ */
+const pdfLibNumberOf = PDFNumber.of.bind(PDFNumber);
+const smallNumbers: PDFNumber[] = [];
+PDFNumber.of = (value: number): PDFNumber => {
+  if (!Number.isInteger(value) || value < 0 || value >= 65536 || Object.is(value, -0)) return pdfLibNumberOf(value);
+  return (smallNumbers[value] ??= pdfLibNumberOf(value));
+};
+
+const HEX_DIGITS = '0123456789ABCDEF';
+
+/**
+ * `PDFHexString.fromText`, without its helpers' cost for each character: the text in UTF-16BE after a byte-order mark,
+ * four upper-case hexadecimal digits a code unit. The same string.
+ */
+export function hexText(text: string): PDFHexString {
+  let hex = 'FEFF';
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    hex += HEX_DIGITS[unit >> 12]! + HEX_DIGITS[(unit >> 8) & 15]! + HEX_DIGITS[(unit >> 4) & 15]! + HEX_DIGITS[unit & 15]!;
+  }
+  return PDFHexString.of(hex);
+}
 
 const names = new Map<string, PDFName>();
 /**
@@ -29,10 +76,26 @@ export function streamBytes(stream: PDFStream): Uint8Array {
   return decodePDFRawStream(stream as PDFRawStream).decode();
 }
 
+/**
+ * Short streams compressed once each: the `q` and `Q` kitess puts around every stamped page's content are the same
+ * few bytes on every page, and zlib sets up its whole state for each call. Same bytes (same input, same level).
+ */
+const SHORT = 16;
+const shortPacked = new Map<string, Uint8Array>();
+function packedShort(bytes: Uint8Array): Uint8Array {
+  const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
+  let packed = shortPacked.get(key);
+  if (!packed) {
+    packed = deflateSync(bytes, { level: 5 });
+    if (shortPacked.size < 256) shortPacked.set(key, packed);
+  }
+  return packed.slice();
+}
+
 /** A new Flate-compressed stream holding `bytes`, with the given extra dictionary entries. */
 export function flateStream(ctx: PDFContext, bytes: Uint8Array, entries: Record<string, PDFObject> = {}): PDFRawStream {
   // Level 5: within 3 % of Chromium's own compression (level 6), a quarter faster.
-  const packed = deflateSync(bytes, { level: 5 });
+  const packed = bytes.length <= SHORT ? packedShort(bytes) : deflateSync(bytes, { level: 5 });
   const dict = ctx.obj({}) as PDFDict;
   for (const [k, v] of Object.entries(entries)) dict.set(pdfName(k), v);
   dict.set(pdfName('Filter'), pdfName('FlateDecode'));

@@ -1,5 +1,6 @@
 /** A PDF's bookmarks: read back (with the page each opens) and written. */
 import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { hexText } from './objects.js';
 
 /** One bookmark: a title, the page it opens (0-based) and its children. */
 export interface OutlineNode {
@@ -89,7 +90,7 @@ export function writeOutline(doc: PDFDocument, nodes: OutlineNode[]): void {
     let count = 0;
     list.forEach((node, i) => {
       const dict = ctx.obj({}) as PDFDict;
-      dict.set(PDFName.of('Title'), PDFHexString.fromText(node.title));
+      dict.set(PDFName.of('Title'), hexText(node.title));
       dict.set(PDFName.of('Parent'), parent);
       if (i > 0) dict.set(PDFName.of('Prev'), refs[i - 1]!);
       if (i < list.length - 1) dict.set(PDFName.of('Next'), refs[i + 1]!);

@@ -1,4 +1,4 @@
-import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
 import { appendUpdate, classicXref, patchInPlace, rewriteCompact, writeDocument, xrefOffsets } from './incremental.js';
 import type { Fiche, Kit } from '../model.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
@@ -6,7 +6,7 @@ import { claimPdfUa, finishDocument } from './access.js';
 import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
 import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
 import { writeOutline } from '../pdf/outline.js';
-import { flateStream } from '../pdf/objects.js';
+import { flateStream, hexText } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
@@ -21,6 +21,10 @@ import { stabiliseStructureIds } from '../pdf/ids.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 
+/** How a fiche's piece is read: without pdf-lib's pause (a timer of at least a millisecond) every 100 objects. Same objects. */
+const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest };
+const PAUSED = { updateMetadata: false };
+
 const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
 
 /** A date as PDF writes it, in UTC: `D:20260301000000+00'00'`. */
@@ -30,7 +34,7 @@ function pdfDateString(date: Date): string {
 
 /** Loads printed bytes for post-processing, without touching their dates. */
 export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
-  const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+  const doc = await PDFDocument.load(bytes, LOAD);
   const info = doc.context.trailerInfo.Info;
   loaded.set(doc, { bytes, largest: doc.context.largestObjectNumber, info: info instanceof PDFRef ? info.objectNumber : undefined });
   return doc;
@@ -81,13 +85,25 @@ export function runningHeader(kit: Kit, fiche: Fiche): string {
   return `${kit.config.title} · Fiche ${fiche.number}`;
 }
 
+/** A fiche's title as its pages' header sets it, by title: a booklet stamps it on each of the fiche's pages. */
+const headerTitles = new Map<string, string>();
+function headerTitle(title: string): string {
+  let found = headerTitles.get(title);
+  if (found === undefined) {
+    found = plainSpaces(frenchTypography(title));
+    if (headerTitles.size >= 1024) headerTitles.clear();
+    headerTitles.set(title, found);
+  }
+  return found;
+}
+
 /** The margin boxes of a fiche's page: its kit and number, its title, the edition, and the folio given. */
 function fichePageStamps(kit: Kit, fiche: Fiche, height: number, folio: string, url?: string): StampText[] {
   const top = height - MARGIN_BOXES.headerFromTop;
   const bottom = MARGIN_BOXES.footerFromBottom;
   return [
     { text: plainSpaces(runningHeader(kit, fiche)), weight: 600, align: 'left', x: MARGIN_BOXES.left, y: top, place: 'Header' },
-    { text: plainSpaces(frenchTypography(fiche.meta.title)), weight: 400, align: 'right', x: MARGIN_BOXES.right, y: top, place: 'Header' },
+    { text: headerTitle(fiche.meta.title), weight: 400, align: 'right', x: MARGIN_BOXES.right, y: top, place: 'Header' },
     { text: editionLabel(kit.config.edition), weight: 400, align: 'left', x: MARGIN_BOXES.left, y: bottom, place: 'Footer' },
     ...(url ? [{ text: url, weight: 400 as const, align: 'center' as const, x: MARGIN_BOXES.center, y: bottom, place: 'Footer' as const }] : []),
     { text: folio, weight: 600, align: 'right', x: MARGIN_BOXES.right, y: bottom, place: 'Footer' },
@@ -121,7 +137,7 @@ function finishAccessible(doc: PDFDocument, meta: PdfMeta, pieces: Failure[], to
  * printed objects are copied as they were.
  */
 export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: PdfMeta): Promise<Assembled> {
-  const doc = await PDFDocument.load(piece.bytes, { updateMetadata: false });
+  const doc = await PDFDocument.load(piece.bytes, LOAD);
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
   const fonts = new StampFonts(doc);
@@ -158,7 +174,9 @@ export interface BookletParts {
 export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMeta, variant: { bleed?: boolean } = {}): Promise<Assembled> {
   const { plan, layout } = parts;
   const numbers = [...parts.fiches.keys()];
-  const sources = [await PDFDocument.load(parts.frame.bytes, { updateMetadata: false }), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, { updateMetadata: false }))))];
+  // A booklet's pieces are read with pdf-lib's pauses (a timer every 100 objects): the preview's page showing the
+  // fiche just printed tells the server it drew it between two of them (without them, not before the booklet).
+  const sources = [await PDFDocument.load(parts.frame.bytes, PAUSED), ...(await Promise.all(numbers.map((n) => PDFDocument.load(parts.fiches.get(n)!.bytes, PAUSED))))];
   const sourceOf = new Map(numbers.map((n, i) => [n, i + 1]));
   const frameSize = sources[0]!.getPage(0).getSize();
   const slots: PageSlot[] = plan.pages.map((p) => {
@@ -229,7 +247,7 @@ export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMe
       (annot as PDFDict).set(PDFName.of('A'), doc.context.obj({ S: 'GoTo', D: [dest.ref, 'XYZ', 0, dest.getHeight(), 0] }));
       const contents = (annot as PDFDict).lookup(PDFName.of('Contents'));
       const text = contents instanceof PDFString || contents instanceof PDFHexString ? contents.decodeText() : '';
-      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), PDFHexString.fromText(`${text} (p. ${start})`.trim()));
+      if (!new RegExp(`\\b${start}$`).test(text)) (annot as PDFDict).set(PDFName.of('Contents'), hexText(`${text} (p. ${start})`.trim()));
     }
   }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PDFRawStream, PDFRef, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 
 /** Byte offsets of a PDF's objects, from its one classic cross-reference table; undefined for any other layout. */
 export function classicXref(bytes: Uint8Array): { offsets: Map<number, number>; startxref: number } | undefined {
@@ -49,9 +49,6 @@ export function patchInPlace(bytes: Uint8Array, offsets: Map<number, number>, ob
   return true;
 }
 
-const NEWLINE = Buffer.from('\n', 'latin1');
-const ENDOBJ = Buffer.from('\nendobj\n', 'latin1');
-
 function serialize(ref: PDFRef, obj: PDFObject): Buffer {
   // One buffer for the header, the body and the footer: written in place, not joined.
   const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
@@ -59,7 +56,7 @@ function serialize(ref: PDFRef, obj: PDFObject): Buffer {
   const out = Buffer.alloc(head.length + size + ENDOBJ.length);
   out.write(head, 0, 'latin1');
   obj.copyBytesInto(out, head.length);
-  ENDOBJ.copy(out, head.length + size);
+  out.write(ENDOBJ, head.length + size, 'latin1');
   return out;
 }
 
@@ -157,23 +154,40 @@ function storedObject(original: Uint8Array, offset: number, obj: PDFObject): Uin
 export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: Map<number, number>, changed: Set<number>): Uint8Array {
   const headerEnd = original.indexOf(0x0a, original.indexOf(0x0a) + 1) + 1;
   const header = original.subarray(0, headerEnd > 0 && headerEnd < 64 ? headerEnd : original.indexOf(0x0a) + 1);
-  const parts: Uint8Array[] = [header];
-  let offset = header.byteLength;
-  const entries: [number, number][] = [];
+  // Sizes first, then every object written into one buffer: copied as it was (then its line break), or serialised
+  // by pdf-lib between its `obj` line and `endobj` — no buffer of its own for each object.
   const objects = [...doc.context.enumerateIndirectObjects()].sort((a, b) => a[0].objectNumber - b[0].objectNumber);
+  const plan: { ref: PDFRef; obj: PDFObject; copied?: Uint8Array; head?: string; text?: true; size: number }[] = [];
+  let length = header.byteLength;
   for (const [ref, obj] of objects) {
     const stored = offsets.get(ref.objectNumber);
     const copied = !changed.has(ref.objectNumber) && stored !== undefined ? storedObject(original, stored, obj) : undefined;
-    entries.push([ref.objectNumber, offset]);
     if (copied) {
-      // Copied as it is, then its line break: two parts, not a new buffer for each object.
-      parts.push(copied, NEWLINE);
-      offset += copied.length + 1;
+      plan.push({ ref, obj, copied, size: copied.length + 1 });
     } else {
-      const chunk = serialize(ref, obj);
-      parts.push(chunk);
-      offset += chunk.length;
+      const text = asText(obj);
+      const head = text === undefined ? `${ref.objectNumber} ${ref.generationNumber} obj\n` : `${ref.objectNumber} ${ref.generationNumber} obj\n${text}${ENDOBJ}`;
+      plan.push({ ref, obj, head, size: head.length + (text === undefined ? obj.sizeInBytes() + ENDOBJ.length : 0), ...(text === undefined ? {} : { text: true }) });
     }
+    length += plan[plan.length - 1]!.size;
+  }
+  const body = Buffer.allocUnsafe(length);
+  body.set(header, 0);
+  let offset = header.byteLength;
+  const entries: [number, number][] = [];
+  for (const item of plan) {
+    entries.push([item.ref.objectNumber, offset]);
+    if (item.copied) {
+      body.set(item.copied, offset);
+      body[offset + item.copied.length] = 0x0a;
+    } else if (item.text) {
+      body.write(item.head!, offset, 'latin1');
+    } else {
+      const at = offset + body.write(item.head!, offset, 'latin1');
+      const end = at + item.obj.copyBytesInto(body, at);
+      body.write(ENDOBJ, end, 'latin1');
+    }
+    offset += item.size;
   }
   const size = doc.context.largestObjectNumber + 1;
   const at = new Map(entries);
@@ -181,10 +195,38 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   for (let n = 1; n < size; n++) xref += at.has(n) ? `${String(at.get(n)).padStart(10, '0')} 00000 n \n` : '0000000000 00000 f \n';
   const t = doc.context.trailerInfo;
   // The file identifier is a digest of what is written, not Chromium's: the same content gives the same bytes.
-  const digest = parts.reduce((hash, part) => hash.update(part), createHash('md5')).digest('hex');
+  const digest = createHash('md5').update(body).digest('hex');
   const trailer = [`/Size ${size}`, `/Root ${String(t.Root)}`, t.Info ? `/Info ${String(t.Info)}` : '', `/ID [<${digest}> <${digest}>]`].filter(Boolean).join(' ');
-  parts.push(Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1'));
-  return new Uint8Array(Buffer.concat(parts));
+  return new Uint8Array(Buffer.concat([body, Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1')]));
+}
+
+const ENDOBJ = '\nendobj\n';
+
+/**
+ * An object other than a stream as pdf-lib writes it (`<<\n/Key value\n>>`, `[ a b ]`…), as one latin1 string: much
+ * less work than pdf-lib's measuring then copying each piece byte by byte. Undefined for what it does not know.
+ */
+function asText(obj: PDFObject): string | undefined {
+  if (obj instanceof PDFDict) {
+    let out = '<<\n';
+    for (const [key, value] of obj.entries()) {
+      const text = asText(value);
+      if (text === undefined) return undefined;
+      out += `${key.asString()} ${text}\n`;
+    }
+    return `${out}>>`;
+  }
+  if (obj instanceof PDFArray) {
+    let out = '[ ';
+    for (let i = 0, n = obj.size(); i < n; i++) {
+      const text = asText(obj.get(i));
+      if (text === undefined) return undefined;
+      out += `${text} `;
+    }
+    return `${out}]`;
+  }
+  if (obj instanceof PDFName || obj instanceof PDFNumber || obj instanceof PDFRef || obj instanceof PDFString || obj instanceof PDFHexString || obj instanceof PDFBool || obj === PDFNull) return obj.toString();
+  return undefined;
 }
 
 /** Writes a document made in memory (no file it was read from): every object serialised, a digest for its /ID. */

@@ -6,9 +6,16 @@ export function frenchDate(iso: string): string {
   return dateFormat.format(new Date(`${iso}T00:00:00Z`)).replace(/^1 /, '1er ');
 }
 
-/** `2026-12-01` → `décembre 2026`. */
+const months = new Map<string, string>();
+
+/** `2026-12-01` → `décembre 2026` (remembered: every stamped footer names its edition's month). */
 export function frenchMonth(iso: string): string {
-  return monthFormat.format(new Date(`${iso}T00:00:00Z`));
+  let month = months.get(iso);
+  if (month === undefined) {
+    month = monthFormat.format(new Date(`${iso}T00:00:00Z`));
+    if (months.size < 256) months.set(iso, month);
+  }
+  return month;
 }
 
 /** The edition line printed on covers and footers, e.g. `Édition n° 1 · décembre 2026`. */
