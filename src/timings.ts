@@ -17,6 +17,11 @@ export class Timings {
     }
   }
 
+  /** Adds a duration measured elsewhere (the accessibility pass's own time, in its thread) to the stage. */
+  add(stage: Stage, ms: number): void {
+    this.totals.set(stage, (this.totals.get(stage) ?? 0) + ms);
+  }
+
   /** A French table of the stages and their times. */
   format(): string {
     const rows = STAGES.map((s) => `  ${s.padEnd(9)} ${((this.totals.get(s) ?? 0) / 1000).toFixed(2).padStart(7)} s`);

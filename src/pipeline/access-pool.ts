@@ -27,9 +27,14 @@ export function leanCompiler(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
 }
 
+/** A pass's result, and the time the pass itself took (not the time its job waited for a thread). */
+export interface Passed extends AccessResult {
+  ms: number;
+}
+
 interface Pending {
   job: AccessJob;
-  resolve: (result: AccessResult) => void;
+  resolve: (result: Passed) => void;
   reject: (error: Error) => void;
 }
 
@@ -64,10 +69,14 @@ export class AccessPool {
   }
 
   /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
-  run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<AccessResult> {
-    if (!this.threaded || this.here) return meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece);
-    if (this.closed) return Promise.reject(new Error('accessibility pool closed'));
-    return new Promise<AccessResult>((resolve, reject) => {
+  async run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<Passed> {
+    if (!this.threaded || this.here) {
+      const start = performance.now();
+      const result = await (meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece));
+      return { ...result, ms: performance.now() - start };
+    }
+    if (this.closed) throw new Error('accessibility pool closed');
+    return new Promise<Passed>((resolve, reject) => {
       this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}), ...(piece ? { piece } : {}) }, resolve, reject });
       this.pump();
     });
@@ -87,12 +96,12 @@ export class AccessPool {
   private spawn(): Worker {
     // A larger young generation: the pass makes many short-lived objects per glyph.
     const worker = new Worker(WORKER, { resourceLimits: { maxYoungGenerationSizeMb: 64 } });
-    worker.on('message', (message: { id: number; bytes?: Uint8Array; report?: AccessResult['report']; error?: string }) => {
+    worker.on('message', (message: { id: number; bytes?: Uint8Array; report?: AccessResult['report']; ms?: number; error?: string }) => {
       const pending = this.running.get(worker);
       this.running.delete(worker);
       if (pending) {
         if (message.error !== undefined) pending.reject(new Error(message.error));
-        else pending.resolve({ bytes: message.bytes!, report: message.report! });
+        else pending.resolve({ bytes: message.bytes!, report: message.report!, ms: message.ms! });
       }
       this.idle.push(worker);
       this.pump();

@@ -14,10 +14,11 @@ export interface AccessJob {
 }
 
 parentPort?.on('message', (job: AccessJob) => {
+  const start = performance.now();
   (job.meta ? accessWithReport(job.bytes, job.meta) : accessPiece(job.bytes, job.piece)).then(
     ({ bytes, report }) => {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      parentPort!.postMessage({ id: job.id, bytes, report }, own ? [bytes.buffer as ArrayBuffer] : []);
+      parentPort!.postMessage({ id: job.id, bytes, report, ms: performance.now() - start }, own ? [bytes.buffer as ArrayBuffer] : []);
     },
     (error: unknown) => parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
   );
