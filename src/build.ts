@@ -37,10 +37,11 @@ import { VERSION } from './version.js';
 
 /**
  * The modules of the steps after plan, loaded only when there is something to do: a build with nothing to do
- * starts none of the Markdown, PDF or browser machinery.
+ * starts none of the Markdown, PDF or browser machinery. Only kitess's own modules: once bundled
+ * (scripts/bundle.mjs), a package written as CommonJS and imported here would keep only its default export.
  */
 async function steps() {
-  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, check, edition, budget, schedule, format, pdfLib, web] = await Promise.all([
+  const [prepare, render, print, access, pool, assemble, pagination, cache, analyses, inputs, outputs, publish, distribute, check, edition, budget, schedule, format, pages, web] = await Promise.all([
     import('./prepare.js'),
     import('./pipeline/render.js'),
     import('./pipeline/print.js'),
@@ -59,11 +60,11 @@ async function steps() {
     import('./budget.js'),
     import('./schedule.js'),
     import('./text/format.js'),
-    import('pdf-lib'),
+    import('./pdf/pages.js'),
     import('./web/edition.js'),
   ]);
   void access;
-  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...check, ...edition, ...budget, ...schedule, ...format, ...web, PDFDocument: pdfLib.PDFDocument };
+  return { ...prepare, ...render, ...print, ...pool, ...assemble, ...pagination, ...cache, ...analyses, ...inputs, ...outputs, ...publish, ...distribute, ...check, ...edition, ...budget, ...schedule, ...format, ...web, countPages: pages.countPages };
 }
 
 /** What `kitess build` is asked to do. */
@@ -183,7 +184,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
   const {
     prepareKits, renderFicheBody, fichePdfUrl, Printer, printFrame, mapLimit, assembleFiche, assembleBooklet, planBooklet, PieceCache, bookletKey, ficheKey, frameKey,
-    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, Staging, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, PDFDocument, pieceKept,
+    leftOutOf, kitOutputs, fichePath, bookletPath, printShopPath, mergeManifest, Staging, readManifest, distribute, formatFailures, makePrintEdition, budgetDiagnostic, publishedKit, countPages, pieceKept,
     ficheMeta, bookletMeta, pdfDate, makeWebEdition, AnalysisCache,
   } = await steps().catch(async (error: unknown) => {
     await stopMachinery();
@@ -208,8 +209,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
   const access = async (bytes: Uint8Array, internal?: string[]): Promise<Piece> => {
     // `npm run bench` measures what the stage costs by building once without it; nothing else sets this.
     if (benchWithoutAccess) {
-      const pages = (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
-      return { bytes, pages, failures: [{ condition: 'banc', message: 'passe d’accessibilité omise', count: 1, pages: [] }] };
+      return { bytes, pages: await countPages(bytes), failures: [{ condition: 'banc', message: 'passe d’accessibilité omise', count: 1, pages: [] }] };
     }
     // The pass's own time: pieces printed ahead queue for its thread, and their wait is not the pass's.
     const { bytes: out, report, ms } = await pool.run(bytes, undefined, internal ? { internal } : undefined);

@@ -6,7 +6,7 @@ import { budgetDiagnostic, budgetOf } from './budget.js';
 import { BrowserError, type Diagnostic } from './errors.js';
 import { mapLimit, Printer } from './pipeline/print.js';
 import { renderFicheBody } from './pipeline/render.js';
-import { PDFDocument } from 'pdf-lib';
+import { countPages } from './pdf/pages.js';
 import { prepareKits, selectKits } from './prepare.js';
 import { decodeSource, repairToUtf8 } from './text/encoding.js';
 import { FICHE_FILE } from './pipeline/load.js';
@@ -91,7 +91,7 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
     const printer = new Printer(handle.browser, concurrency);
     const printed = await mapLimit(jobs, concurrency, async ({ kit, fiche }) => {
       const bytes = await printer.print(renderFicheBody(kit, fiche), { signal: options.signal, outline: false });
-      return { pages: (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount() };
+      return { pages: await countPages(bytes) };
     }).finally(() => printer.close());
     printed.forEach((p, i) => {
       const { kit, fiche } = jobs[i]!;

@@ -1,8 +1,13 @@
 /** Every content stream of a document, pages and the form XObjects they draw, walked with their context. */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, PDFStream, type PDFDocument } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, PDFStream } from 'pdf-lib';
 import { readContent, type ContentOps } from './content.js';
 import { context, multiply, walk, type Frame, type Geometry, type Matrix, type Step } from './interpret.js';
 import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';
+
+/** The number of pages of a PDF. */
+export async function countPages(bytes: Uint8Array): Promise<number> {
+  return (await PDFDocument.load(bytes, { updateMetadata: false })).getPageCount();
+}
 
 /** One content stream: a page's (all its streams joined) or a form XObject's. */
 export interface ContentUnit {

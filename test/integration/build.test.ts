@@ -282,6 +282,19 @@ describe('accessible PDFs (issue 12)', () => {
     expect(types.filter((t) => t === 'TOCI')).toHaveLength(3);
   });
 
+  it('builds without the pass when the bench asks it (KITESS_BENCH_WITHOUT_ACCESS=1), and then claims no PDF/UA', async () => {
+    // The bench's measure of what the pass costs runs the bundled command line down this path.
+    const out = path.join(tempDir(), 'dist');
+    const r = runCli(['build', 'demo', '--sheets', sheets, '--out', out, '-q'], process.cwd(), { KITESS_BENCH_WITHOUT_ACCESS: '1' });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const written: Manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    expect(written.kits[0]!.fiches.map((f) => f.pages)).toEqual(manifest.kits[0]!.fiches.map((f) => f.pages));
+    const { doc } = await loadPdfFile(path.join(out, 'demo/kit-demoess.pdf'));
+    const xmp = Buffer.from((doc.catalog.lookup(PDFName.of('Metadata')) as PDFRawStream).getContents()).toString('utf8');
+    expect(xmp).not.toContain('pdfuaid');
+  });
+
   it('checks any PDF from the command line: kitess check-pdf', async () => {
     const ok = runCli(['check-pdf', fiche('01-de-quoi-parle-t-on.pdf')]);
     expect(ok.code).toBe(0);
