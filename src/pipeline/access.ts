@@ -13,11 +13,11 @@
  *
  * The result is written as an incremental update of the input: fonts and images are not written again.
  */
-import { ParseSpeeds, PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
+import { PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
 import { writeToUnicode } from '../pdf/cmap.js';
 import { applyEdits } from '../pdf/content.js';
 import { contentFixes, type TextRun } from '../pdf/content-pass.js';
-import { contentStreams, flateStream, nameOf, pdfName, type FontInfo } from '../pdf/objects.js';
+import { contentStreams, flateStream, nameOf, pdfName, READ_WITHOUT_PAUSES, type FontInfo } from '../pdf/objects.js';
 import { forEachUnit } from '../pdf/pages.js';
 import type { Step } from '../pdf/interpret.js';
 import { readTree } from '../pdf/structure.js';
@@ -49,12 +49,6 @@ export interface AccessResult {
   report: AccessReport;
 }
 
-/**
- * How the pass reads a PDF: without pdf-lib's pause every 100 objects (a timer tick each, time the pass's thread
- * spends waiting, not working: it has nothing else to do meanwhile).
- */
-const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest };
-
 /** Runs the accessibility pass over a finished PDF. */
 export async function access(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8Array> {
   return (await accessWithReport(bytes, meta)).bytes;
@@ -62,7 +56,7 @@ export async function access(bytes: Uint8Array, meta: PdfMeta): Promise<Uint8Arr
 
 /** The pass over a whole PDF, with what it did: the pass over its content and structure, then its document level. */
 export async function accessWithReport(bytes: Uint8Array, meta: PdfMeta): Promise<AccessResult> {
-  const doc = await PDFDocument.load(bytes, LOAD);
+  const doc = await PDFDocument.load(bytes, READ_WITHOUT_PAUSES);
   const { report, touched } = repairContent(doc);
   const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
   finishDocument(doc, meta, touch);
@@ -85,7 +79,7 @@ export interface PieceOptions {
  * and structure checks. Document-level fixes (XMP, title, language) are for each document assembled from it.
  */
 export async function accessPiece(bytes: Uint8Array, options: PieceOptions = {}): Promise<AccessResult> {
-  const doc = await PDFDocument.load(bytes, LOAD);
+  const doc = await PDFDocument.load(bytes, READ_WITHOUT_PAUSES);
   const { report, touched } = repairContent(doc, options.internal);
   for (const n of stabiliseStructureIds(doc).objects) touched.add(n);
   // The ids renamed, the IDTree is sorted again: sorted before, it would keep Chromium's order of the old ids.

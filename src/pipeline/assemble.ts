@@ -1,4 +1,4 @@
-import { ParseSpeeds, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString, type PDFPage } from 'pdf-lib';
 import { appendUpdate, classicXref, patchInPlace, rewriteCompact, writeDocument, xrefOffsets } from './incremental.js';
 import type { Fiche, Kit } from '../model.js';
 import { checkDocument, type Failure } from '../pdfua/check.js';
@@ -6,7 +6,7 @@ import { claimPdfUa, finishDocument } from './access.js';
 import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
 import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
 import { writeOutline } from '../pdf/outline.js';
-import { flateStream, hexText } from '../pdf/objects.js';
+import { flateStream, hexText, READ_WITHOUT_PAUSES } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
@@ -21,8 +21,7 @@ import { stabiliseStructureIds } from '../pdf/ids.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 
-/** How a fiche's piece is read: without pdf-lib's pause (a timer of at least a millisecond) every 100 objects. Same objects. */
-const LOAD = { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest };
+/** How a booklet's pieces are read: with pdf-lib's pauses (see assembleBooklet). */
 const PAUSED = { updateMetadata: false };
 
 const loaded = new WeakMap<PDFDocument, { bytes: Uint8Array; largest: number; info?: number }>();
@@ -34,7 +33,7 @@ function pdfDateString(date: Date): string {
 
 /** Loads printed bytes for post-processing, without touching their dates. */
 export async function loadPdf(bytes: Uint8Array): Promise<PDFDocument> {
-  const doc = await PDFDocument.load(bytes, LOAD);
+  const doc = await PDFDocument.load(bytes, READ_WITHOUT_PAUSES);
   const info = doc.context.trailerInfo.Info;
   loaded.set(doc, { bytes, largest: doc.context.largestObjectNumber, info: info instanceof PDFRef ? info.objectNumber : undefined });
   return doc;
@@ -137,7 +136,7 @@ function finishAccessible(doc: PDFDocument, meta: PdfMeta, pieces: Failure[], to
  * printed objects are copied as they were.
  */
 export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: PdfMeta): Promise<Assembled> {
-  const doc = await PDFDocument.load(piece.bytes, LOAD);
+  const doc = await PDFDocument.load(piece.bytes, READ_WITHOUT_PAUSES);
   const touched = new Set<number>();
   const touch = (ref: PDFRef | undefined) => ref && touched.add(ref.objectNumber);
   const fonts = new StampFonts(doc);
