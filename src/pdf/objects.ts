@@ -56,15 +56,9 @@ export function hexText(text: string): PDFHexString {
   return PDFHexString.of(hex);
 }
 
-const names = new Map<string, PDFName>();
-/**
- * `PDFName.of`, remembered: pdf-lib's decodes the name's `#xx` escapes (a regular expression) at every call,
- * which the structure and content walks make for every element and operation. Same pooled PDFName objects.
- */
+/** A PDF name: `PDFName.of`, which this module answers from its table of names already read (see above). */
 export function pdfName(name: string): PDFName {
-  let found = names.get(name);
-  if (!found) names.set(name, (found = PDFName.of(name)));
-  return found;
+  return PDFName.of(name);
 }
 
 /** Streams made by kitess in this process, with the bytes they were made from: no need to inflate them again. */
