@@ -13,7 +13,7 @@ export class Timings {
     try {
       return await fn();
     } finally {
-      this.totals.set(stage, (this.totals.get(stage) ?? 0) + performance.now() - start);
+      this.add(stage, performance.now() - start);
     }
   }
 

@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { accessPiece, accessWithReport, type AccessResult, type PieceOptions } from './access.js';
+import { timedPass, type AccessResult, type Passed, type PieceOptions } from './access.js';
 import type { AccessJob } from './access-worker.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
@@ -25,11 +25,6 @@ const WORKER = fileURLToPath(new URL('./access-worker.js', import.meta.url));
  */
 export function leanCompiler(): void {
   setFlagsFromString('--max-inlined-bytecode-size-cumulative=300');
-}
-
-/** A pass's result, and the time the pass itself took (not the time its job waited for a thread). */
-export interface Passed extends AccessResult {
-  ms: number;
 }
 
 interface Pending {
@@ -70,11 +65,7 @@ export class AccessPool {
 
   /** Runs the pass over one PDF: the whole pass with its metadata, the piece pass without (see accessPiece). */
   async run(bytes: Uint8Array, meta?: PdfMeta, piece?: PieceOptions): Promise<Passed> {
-    if (!this.threaded || this.here) {
-      const start = performance.now();
-      const result = await (meta ? accessWithReport(bytes, meta) : accessPiece(bytes, piece));
-      return { ...result, ms: performance.now() - start };
-    }
+    if (!this.threaded || this.here) return timedPass(bytes, meta, piece);
     if (this.closed) throw new Error('accessibility pool closed');
     return new Promise<Passed>((resolve, reject) => {
       this.queue.push({ job: { id: this.next++, bytes, ...(meta ? { meta } : {}), ...(piece ? { piece } : {}) }, resolve, reject });

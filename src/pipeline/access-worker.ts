@@ -1,6 +1,6 @@
 /** A worker thread running the accessibility pass (see access-pool.ts): bytes and metadata in, bytes and report out. */
 import { parentPort } from 'node:worker_threads';
-import { accessPiece, accessWithReport, type PieceOptions } from './access.js';
+import { timedPass, type PieceOptions } from './access.js';
 import type { PdfMeta } from '../pdf/meta.js';
 
 /** One job of the pool. */
@@ -14,11 +14,10 @@ export interface AccessJob {
 }
 
 parentPort?.on('message', (job: AccessJob) => {
-  const start = performance.now();
-  (job.meta ? accessWithReport(job.bytes, job.meta) : accessPiece(job.bytes, job.piece)).then(
-    ({ bytes, report }) => {
+  timedPass(job.bytes, job.meta, job.piece).then(
+    ({ bytes, report, ms }) => {
       const own = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
-      parentPort!.postMessage({ id: job.id, bytes, report, ms: performance.now() - start }, own ? [bytes.buffer as ArrayBuffer] : []);
+      parentPort!.postMessage({ id: job.id, bytes, report, ms }, own ? [bytes.buffer as ArrayBuffer] : []);
     },
     (error: unknown) => parentPort!.postMessage({ id: job.id, error: error instanceof Error ? error.message : String(error) }),
   );
