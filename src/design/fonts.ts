@@ -1,6 +1,7 @@
 import path from 'node:path';
 import * as fontkit from 'fontkit';
 import { FONT_PACKAGES } from '../assets.js';
+import { Remembered } from '../remembered.js';
 
 /** The weights of Source Sans 3 the drawings use (the same files the printed pages load). */
 export type Weight = 400 | 600 | 700;
@@ -23,19 +24,12 @@ function font(weight: Weight): fontkit.Font {
  * and again (every candidate line, at every size tried). Bounded, so that a long-lived process (the preview) does
  * not keep every text it ever measured.
  */
-const advances = new Map<string, number>();
-const MAX_ADVANCES = 20_000;
+const advances = new Remembered<string, number>(20_000);
 
 /** The width of a line of text set in Source Sans 3 at `size` (in the same unit as `size`), kerning included. */
 export function textWidth(text: string, size: number, weight: Weight = 400): number {
   const f = font(weight);
-  const key = `${weight}\0${text}`;
-  let advance = advances.get(key);
-  if (advance === undefined) {
-    advance = f.layout(text).advanceWidth;
-    if (advances.size >= MAX_ADVANCES) advances.clear();
-    advances.set(key, advance);
-  }
+  const advance = advances.get(`${weight}\0${text}`, () => f.layout(text).advanceWidth);
   return (advance / f.unitsPerEm) * size;
 }
 

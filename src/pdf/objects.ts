@@ -2,6 +2,7 @@
 import { deflateSync, inflateSync } from 'node:zlib';
 import { decodePDFRawStream, ParseSpeeds, PDFArray, PDFDict, PDFHexString, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream, type PDFContext, type PDFObject } from 'pdf-lib';
 import { parseToUnicode, type ToUnicode } from './cmap.js';
+import { Remembered } from '../remembered.js';
 
 /**
  * pdf-lib's `PDFName.of` and `PDFRef.of`, which its parser calls for every name and reference it reads, answered
@@ -81,15 +82,10 @@ export function streamBytes(stream: PDFStream): Uint8Array {
  * few bytes on every page, and zlib sets up its whole state for each call. Same bytes (same input, same level).
  */
 const SHORT = 16;
-const shortPacked = new Map<string, Uint8Array>();
+const shortPacked = new Remembered<string, Uint8Array>(256);
 function packedShort(bytes: Uint8Array): Uint8Array {
   const key = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
-  let packed = shortPacked.get(key);
-  if (!packed) {
-    packed = deflateSync(bytes, { level: 5 });
-    if (shortPacked.size < 256) shortPacked.set(key, packed);
-  }
-  return packed.slice();
+  return shortPacked.get(key, () => deflateSync(bytes, { level: 5 })).slice();
 }
 
 /** A new Flate-compressed stream holding `bytes`, with the given extra dictionary entries. */

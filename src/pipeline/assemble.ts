@@ -10,6 +10,7 @@ import { flateStream, hexText, READ_WITHOUT_PAUSES } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
+import { Remembered } from '../remembered.js';
 import { frenchTypography } from '../text/typography.js';
 import { fichePdfUrl, ficheUrl, plainSpaces } from './render.js';
 import type { BookletPlan, FrameLayout } from './pagination.js';
@@ -85,15 +86,9 @@ export function runningHeader(kit: Kit, fiche: Fiche): string {
 }
 
 /** A fiche's title as its pages' header sets it, by title: a booklet stamps it on each of the fiche's pages. */
-const headerTitles = new Map<string, string>();
+const headerTitles = new Remembered<string, string>(1024);
 function headerTitle(title: string): string {
-  let found = headerTitles.get(title);
-  if (found === undefined) {
-    found = plainSpaces(frenchTypography(title));
-    if (headerTitles.size >= 1024) headerTitles.clear();
-    headerTitles.set(title, found);
-  }
-  return found;
+  return headerTitles.get(title, () => plainSpaces(frenchTypography(title)));
 }
 
 /** The margin boxes of a fiche's page: its kit and number, its title, the edition, and the folio given. */

@@ -1,3 +1,5 @@
+import { Remembered } from '../remembered.js';
+
 const dateFormat = new Intl.DateTimeFormat('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
 const monthFormat = new Intl.DateTimeFormat('fr-FR', { month: 'long', year: 'numeric', timeZone: 'UTC' });
 
@@ -6,16 +8,11 @@ export function frenchDate(iso: string): string {
   return dateFormat.format(new Date(`${iso}T00:00:00Z`)).replace(/^1 /, '1er ');
 }
 
-const months = new Map<string, string>();
+const months = new Remembered<string, string>(256);
 
 /** `2026-12-01` → `décembre 2026` (remembered: every stamped footer names its edition's month). */
 export function frenchMonth(iso: string): string {
-  let month = months.get(iso);
-  if (month === undefined) {
-    month = monthFormat.format(new Date(`${iso}T00:00:00Z`));
-    if (months.size < 256) months.set(iso, month);
-  }
-  return month;
+  return months.get(iso, () => monthFormat.format(new Date(`${iso}T00:00:00Z`)));
 }
 
 /** The edition line printed on covers and footers, e.g. `Édition n° 1 · décembre 2026`. */
