@@ -49,6 +49,9 @@ export function patchInPlace(bytes: Uint8Array, offsets: Map<number, number>, ob
   return true;
 }
 
+/** What closes an indirect object. */
+const ENDOBJ = '\nendobj\n';
+
 function serialize(ref: PDFRef, obj: PDFObject): Buffer {
   // One buffer for the header, the body and the footer: written in place, not joined.
   const head = `${ref.objectNumber} ${ref.generationNumber} obj\n`;
@@ -200,7 +203,6 @@ export function rewriteCompact(doc: PDFDocument, original: Uint8Array, offsets: 
   return new Uint8Array(Buffer.concat([body, Buffer.from(`${xref}trailer\n<< ${trailer} >>\nstartxref\n${offset}\n%%EOF\n`, 'latin1')]));
 }
 
-const ENDOBJ = '\nendobj\n';
 
 /**
  * An object other than a stream as pdf-lib writes it (`<<\n/Key value\n>>`, `[ a b ]`…), as one latin1 string: much
