@@ -45,8 +45,8 @@ const EDITED_FICHE = path.join('communes', '05-animer-son-territoire.md');
 const CONCURRENCY = Math.max(2, os.availableParallelism());
 const SCALE = { kits: 10, fiches: 25 };
 
-type ScenarioId = 'clean' | 'noaccess' | 'nochange' | 'onefiche' | 'floor' | 'floorPieces' | 'floorOld' | 'scale';
-type FloorId = 'floor' | 'floorPieces' | 'floorOld';
+type ScenarioId = 'clean' | 'noaccess' | 'nochange' | 'onefiche' | 'floor' | 'floorPieces' | 'floorGrouped' | 'floorOld' | 'scale';
+type FloorId = 'floor' | 'floorPieces' | 'floorGrouped' | 'floorOld';
 
 const LABELS: Record<ScenarioId, string> = {
   clean: 'Construction complète (sans dist/ ni cache)',
@@ -55,6 +55,8 @@ const LABELS: Record<ScenarioId, string> = {
   onefiche: "Reconstruction après modification d'une fiche",
   floor: 'Plancher : Puppeteer seul, un onglet réutilisé par tâche, polices chargées une fois',
   floorPieces: "Impression seule des pages distinctes (corps des fiches, pages propres des livrets), même méthode que le plancher : sans passe d'accessibilité, assemblage ni édition web",
+  floorGrouped:
+    "Impression groupée des pages distinctes : les mêmes pages, mais les corps des fiches d'un kit imprimés en un document par tâche au lieu d'un par fiche ; sans passe d'accessibilité, assemblage ni édition web",
   floorOld: 'Ancien plancher (issue 8) : un onglet et un chargement de page par PDF',
   scale: `Passage à l'échelle : ${SCALE.kits} kits × ${SCALE.fiches} fiches, construction complète`,
 };
@@ -163,22 +165,22 @@ async function main(): Promise<void> {
   const loads: number[] = [];
   const cacheExisted = existsSync(path.join(ROOT, CACHE_DIR));
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'kitess-bench-'));
-  const results: Record<ScenarioId, Run[]> = { clean: [], noaccess: [], nochange: [], onefiche: [], floor: [], floorPieces: [], floorOld: [], scale: [] };
-  const floorReports: Record<FloorId, FloorReport[]> = { floor: [], floorPieces: [], floorOld: [] };
+  const results: Record<ScenarioId, Run[]> = { clean: [], noaccess: [], nochange: [], onefiche: [], floor: [], floorPieces: [], floorGrouped: [], floorOld: [], scale: [] };
+  const floorReports: Record<FloorId, FloorReport[]> = { floor: [], floorPieces: [], floorGrouped: [], floorOld: [] };
   let timingsTable = '';
   let oneFicheTimings = '';
   const accessMs: number[] = [];
   let floorInput: Pick<FloorConfig, 'starts' | 'fiches'> | undefined;
   let editedSentence = '';
   let preview: PreviewReport | undefined;
-  const steps = runs * 7 + runs + 2 + 1;
+  const steps = runs * 8 + runs + 2 + 1;
   let step = 0;
   const progress = (label: string, run?: Run | string) => {
     loads.push(os.loadavg()[0]!);
     const detail = typeof run === 'string' ? run : run ? `${seconds(run.wallMs)}, ${mib(run.peakPss)} PSS, ${run.pages} pages` : '';
     process.stderr.write(`[${String(++step).padStart(2)}/${steps}] ${label}${detail ? ` : ${detail}` : ''}\n`);
   };
-  const floorModes: Record<FloorId, FloorConfig['mode']> = { floor: 'reuse', floorPieces: 'pieces', floorOld: 'newtab' };
+  const floorModes: Record<FloorId, FloorConfig['mode']> = { floor: 'reuse', floorPieces: 'pieces', floorGrouped: 'grouped', floorOld: 'newtab' };
   const floorRun = async (id: FloorId, i: number) => {
     const out = path.join(tmp, `${id}-${i}`);
     const config: FloorConfig = { mode: floorModes[id], sheetsDir: SHEETS, outDir: out, ...floorInput!, concurrency: CONCURRENCY };
@@ -209,6 +211,7 @@ async function main(): Promise<void> {
       }
       await floorRun('floor', i);
       await floorRun('floorPieces', i);
+      await floorRun('floorGrouped', i);
       const bare = path.join(tmp, `noaccess-${i}`, 'dist');
       await removeCaches(bare);
       const noaccess = await cliRun(bare, SHEETS, { KITESS_BENCH_WITHOUT_ACCESS: '1' });
@@ -314,7 +317,7 @@ async function main(): Promise<void> {
       ['1. Plancher honnête : un onglet réutilisé par tâche, polices chargées une fois, chaque PDF imprimé une fois', `${seconds(floor)} (ancien plancher : ${seconds(wall('floorOld'))})`, 'mesuré'],
       [
         '2. Construction complète ≤ 0,6 × ce plancher',
-        `${fr(ratio)} × (${seconds(clean)} / ${seconds(floor)}) ; passe par passe : ${pairRatios.map((r) => fr(r)).join(' ; ')} ; en CPU : ${fr(cpu('clean') / cpu('floor'))} ; l'impression seule des pages distinctes prend déjà ${fr(wall('floorPieces') / floor)} × le plancher (${seconds(wall('floorPieces'))})`,
+        `${fr(ratio)} × (${seconds(clean)} / ${seconds(floor)}) ; passe par passe : ${pairRatios.map((r) => fr(r)).join(' ; ')} ; en CPU : ${fr(cpu('clean') / cpu('floor'))} ; l'impression seule des pages distinctes prend déjà ${fr(wall('floorPieces') / floor)} × le plancher (${seconds(wall('floorPieces'))}), ${fr(wall('floorGrouped') / floor)} × groupée (${seconds(wall('floorGrouped'))}) ; budget CPU de ${os.availableParallelism()} cœurs × 0,6 × plancher = ${seconds(os.availableParallelism() * 0.6 * floor)}, contre ${seconds(cpu('floorGrouped'))} de CPU pour l'impression groupée seule et ${seconds(median(accessMs))} pour les passes d'accessibilité`,
         mark(ratio <= 0.6),
       ],
       ["3. Une fiche modifiée, `kitess build` (processus neuf) : sa fiche et son livret à jour en ≤ 10 % de la construction complète", `${fr(share * 100, 0)} % (${seconds(wall('onefiche'))} / ${seconds(clean)})`, mark(share <= 0.1)],
@@ -345,6 +348,7 @@ async function main(): Promise<void> {
   );
   const fl = floorReports.floor;
   const fp = floorReports.floorPieces;
+  const fg = floorReports.floorGrouped;
   const fo = floorReports.floorOld;
   const cpus = os.cpus();
   const machine = [
@@ -356,7 +360,7 @@ async function main(): Promise<void> {
   ].join('\n');
   const notes = [
     `- Plancher : médiane ${seconds(floor)}, dont ${seconds(median(fl.map((f) => f.prepMs)))} de préparation (démarrage de Node, imports, prepareKits, rendu HTML) et ${seconds(median(fl.map((f) => f.printMs)))} d'impression (lancement de Chromium → fermeture, ${fl[0]?.documents ?? '?'} documents). Ancien plancher : ${seconds(median(fo.map((f) => f.prepMs)))} + ${seconds(median(fo.map((f) => f.printMs)))}.`,
-    `- Impression seule des pages distinctes : ${seconds(median(fp.map((f) => f.prepMs)))} de préparation et ${seconds(median(fp.map((f) => f.printMs)))} d'impression (${fp[0]?.documents ?? '?'} documents, ${median(results.floorPieces.map((r) => r.pages))} pages) : ce que coûte à elle seule l'impression telle que kitess la fait, sans rien d'autre.`,
+    `- Impression seule des pages distinctes : ${seconds(median(fp.map((f) => f.prepMs)))} de préparation et ${seconds(median(fp.map((f) => f.printMs)))} d'impression (${fp[0]?.documents ?? '?'} documents, ${median(results.floorPieces.map((r) => r.pages))} pages) : ce que coûte à elle seule l'impression telle que kitess la fait, sans rien d'autre. Groupée : ${seconds(median(fg.map((f) => f.prepMs)))} de préparation et ${seconds(median(fg.map((f) => f.printMs)))} d'impression (${fg[0]?.documents ?? '?'} documents, ${median(results.floorGrouped.map((r) => r.pages))} pages).`,
     `- Pages imprimées : le plancher imprime ${median(results.floor.map((r) => r.pages))} pages ; kitess en imprime une seule fois chaque page distincte (corps des fiches, pages propres des livrets) et assemble les ${median(results.clean.map((r) => r.pages))} pages de ses PDF.`,
     `- Aperçu : première construction complète ${seconds(preview!.first)} ; livret à jour ${seconds(median(preview!.booklet))}, construction finie ${seconds(median(preview!.done))} après l'enregistrement (médianes).`,
     foreign > 0
@@ -366,7 +370,7 @@ async function main(): Promise<void> {
     `- Phrase modifiée (${EDITED_FICHE}, copie temporaire) : « ${editedSentence} »`,
   ].join('\n');
   const method = [
-    "- Chaque scénario lance la vraie commande (`node bin/kitess.js build --out <dossier temporaire> --sheets <dossier> --timings`) dans un processus enfant, chronométré du lancement à la sortie. Les planchers sont `node build/bench/floor.js` (bench/floor.ts) : mêmes documents HTML finals que les PDF publiés (prepareKits + renderFiche/renderBooklet, pagination finale des livrets relue dans la construction complète), un seul Chromium, mêmes options de lancement et de page.pdf, même concurrence, sans pdf-lib, sans deuxième passe ni publication ; leur temps compte la préparation des documents comme celui de kitess. L'impression seule des pages distinctes est le même programme, qui ne rend que le corps de chaque fiche (renderFicheBody) et les pages propres de chaque livret (renderFrame), comme kitess les imprime.",
+    "- Chaque scénario lance la vraie commande (`node bin/kitess.js build --out <dossier temporaire> --sheets <dossier> --timings`) dans un processus enfant, chronométré du lancement à la sortie. Les planchers sont `node build/bench/floor.js` (bench/floor.ts) : mêmes documents HTML finals que les PDF publiés (prepareKits + renderFiche/renderBooklet, pagination finale des livrets relue dans la construction complète), un seul Chromium, mêmes options de lancement et de page.pdf, même concurrence, sans pdf-lib, sans deuxième passe ni publication ; leur temps compte la préparation des documents comme celui de kitess. L'impression seule des pages distinctes est le même programme, qui ne rend que le corps de chaque fiche (renderFicheBody) et les pages propres de chaque livret (renderFrame), comme kitess les imprime ; l'impression groupée imprime les mêmes pages, les corps des fiches d'un kit réunis en autant de documents que de tâches, chacun commençant sur une nouvelle page.",
     `- Construction complète : dossier de sortie neuf, dossiers \`${CACHE_DIR}\` supprimés (racine du projet et dossier de sortie). Sans changement : même commande sur le même dossier. Une fiche : copie de sheets/ construite une fois (non chronométrée), puis une phrase différente à chaque passe.`,
     "- Aperçu : `node build/bench/preview.js --json` lance l'aperçu sur une copie des trois kits, enregistre une fiche (écriture sur place) et mesure le temps jusqu'à ce que sa nouvelle version soit offerte à la page (la page la charge à ce moment), puis jusqu'à ce qu'une page d'aperçu de la fiche, ouverte dans un autre Chromium (celui de l'éditeur), l'ait dessinée sur place, sans rechargement (horloge écrite par la page dans data-rendu-a).",
     `- Échelle : ${SCALE.kits} kits générés depuis sheets/communes (bench/scale.ts), ${SCALE.fiches} fiches chacun ; temps par page comparé à celui de la construction complète des trois kits ; pic de PSS comparé.`,

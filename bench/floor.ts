@@ -11,7 +11,11 @@
  *   each fiche's body once, each booklet's own pages once (cover, sommaire, openers, back) — and nothing else:
  *   no accessibility pass, no assembly, no web edition (its documents prepared first, as in the other floors).
  *
- * Both prepare the documents the same way (prepareKits, renderFiche, renderBooklet with the booklet's final
+ * - `grouped`, the cheapest printing of those distinct pages found: the same pages, but each kit's fiche bodies
+ *   printed in as many documents as there are workers (each body starting on a new page) instead of one document
+ *   per fiche — what printing alone would cost if the per-document overhead went away (issue 16's blocker).
+ *
+ * All prepare the documents the same way (prepareKits, renderFiche, renderBooklet with the booklet's final
  * pagination, read back from the clean build) and report that time apart.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -24,7 +28,7 @@ import { prepareKits, selectKits } from '../src/prepare.js';
 
 /** What the bench gives a floor. */
 export interface FloorConfig {
-  mode: 'reuse' | 'newtab' | 'pieces';
+  mode: 'reuse' | 'newtab' | 'pieces' | 'grouped';
   sheetsDir: string;
   outDir: string;
   /** Final start page of each fiche in each booklet, as the clean build found them: kit id → [number, page][]. */
@@ -87,6 +91,16 @@ async function printInReusedTab(page: Page, doc: RenderedDoc): Promise<Uint8Arra
   return page.pdf(PDF_OPTIONS);
 }
 
+/** A kit's fiche bodies in `groups` documents, each body starting on a new page (they share one stylesheet). */
+function groupedBodies(bodies: RenderedDoc[], groups: number): RenderedDoc[] {
+  const n = Math.min(groups, bodies.length);
+  return Array.from({ length: n }, (_, g) => {
+    const group = bodies.slice(Math.floor((g * bodies.length) / n), Math.floor(((g + 1) * bodies.length) / n));
+    const body = group.map((doc, i) => (i ? '<div style="break-before: page"></div>' : '') + doc.parts.body).join('');
+    return { ...group[0]!, parts: { ...group[0]!.parts, body } };
+  });
+}
+
 async function main(configPath: string): Promise<void> {
   const config = JSON.parse(await readFile(configPath, 'utf8')) as FloorConfig;
   const ids = await selectKits(config.sheetsDir);
@@ -95,8 +109,11 @@ async function main(configPath: string): Promise<void> {
     .filter((kit) => config.fiches[kit.id])
     .map((kit) => ({ ...kit, fiches: kit.fiches.filter((f) => config.fiches[kit.id]!.includes(f.number)) }));
   const docs: RenderedDoc[] = [];
-  const pieces = config.mode === 'pieces';
-  for (const kit of kits) for (const fiche of kit.fiches) docs.push(pieces ? renderFicheBody(kit, fiche) : renderFiche(kit, fiche));
+  const pieces = config.mode === 'pieces' || config.mode === 'grouped';
+  for (const kit of kits) {
+    if (config.mode === 'grouped') docs.push(...groupedBodies(kit.fiches.map((fiche) => renderFicheBody(kit, fiche)), config.concurrency));
+    else for (const fiche of kit.fiches) docs.push(pieces ? renderFicheBody(kit, fiche) : renderFiche(kit, fiche));
+  }
   for (const kit of kits) {
     const starts = new Map(config.starts[kit.id] ?? []);
     docs.push(pieces ? renderFrame(kit, starts, { collection: prepared.collection }) : renderBooklet(kit, starts, { collection: prepared.collection }));

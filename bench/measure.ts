@@ -104,6 +104,12 @@ export function reapedChildrenCpuMs(): number {
   return ((Number(rest[13]) + Number(rest[14])) * 1000) / CLK_TCK;
 }
 
+/**
+ * Every process seen in a measured tree. Chromium's helper processes (zygotes) outlive their browser by a moment
+ * and, orphaned, leave its tree: they are the bench's own, not another user's Chromium.
+ */
+const ownPids = new Set<number>();
+
 /** Samples a process tree every SAMPLE_MS: peak summed RSS, whether Chromium ran in it, and outside it. */
 export class TreeSampler {
   peakRss = 0;
@@ -124,11 +130,12 @@ export class TreeSampler {
     const tree = new Set(members.map((p) => p.pid));
     let rss = 0;
     for (const p of members) {
+      ownPids.add(p.pid);
       rss += p.rss;
       if (CHROMIUM_RE.test(p.comm)) this.chromium = true;
     }
     // Someone else's Chromium (tests run by another developer…) competes for the same cores.
-    if (procs.some((p) => !tree.has(p.pid) && CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm))) this.foreignChromium = true;
+    if (procs.some((p) => !ownPids.has(p.pid) && CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm))) this.foreignChromium = true;
     this.peakRss = Math.max(this.peakRss, rss);
     // Every sample for the first half second (short runs), then every PSS_EVERY samples.
     if (this.samples < 10 || this.samples % PSS_EVERY === 0) {
@@ -146,7 +153,7 @@ export class TreeSampler {
 
 /** Chromium processes running on the machine that the bench did not start (none of its own runs then). */
 function foreignChromiumCount(): number {
-  return readProcs().filter((p) => CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm)).length;
+  return readProcs().filter((p) => !ownPids.has(p.pid) && CHROMIUM_RE.test(p.comm) && !/crashpad/i.test(p.comm)).length;
 }
 
 /** Waits, within what is left of QUIET_BUDGET_MS, until no other Chromium runs on the machine. */
