@@ -3,6 +3,7 @@ import { CommanderError, Option } from 'commander';
 import { FrenchCommand, translateError, wholeNumber } from './french.js';
 import { registerImpose } from './impose.js';
 import { registerCheckPdf } from './check-pdf.js';
+import { debug } from './debug.js';
 import { registerNewFiche } from './new-fiche.js';
 import { registerPreview } from './preview.js';
 import { KitessError, SourceError, systemErrorMessage } from '../errors.js';
@@ -21,8 +22,6 @@ process.on('SIGINT', () => {
 process.on('SIGTERM', () => controller.abort());
 process.on('SIGHUP', () => controller.abort());
 
-/** `--debug` anywhere on the command line: stack traces of internal errors, and of what caused an error. */
-const debug = process.argv.includes('--debug');
 
 /**
  * The one error boundary: a French message and the documented exit code for every error; a stack trace only

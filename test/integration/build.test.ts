@@ -312,6 +312,27 @@ describe('accessible PDFs (issue 12)', () => {
     const json = JSON.parse(runCli(['check-pdf', '--format', 'json', file]).stdout);
     expect(json[0].failures.map((f: { condition: string }) => f.condition)).toContain('06-001');
     expect(runCli(['check-pdf', path.join(tempDir(), 'absent.pdf')]).code).toBe(2);
+    expect(runCli(['check-pdf', '--format', 'texte', file]).code).toBe(1);
+    const english = runCli(['check-pdf', '--format', 'text', file]);
+    expect(english.code).toBe(2);
+    expect(english.stderr).toContain('« texte » ou « json »');
+  });
+
+  it('reports a truncated or damaged PDF as failing the check, in French, with the others', async () => {
+    const whole = readFileSync(fiche('01-de-quoi-parle-t-on.pdf'));
+    const truncated = path.join(tempDir(), 'tronque.pdf');
+    writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 3)));
+    const damaged = path.join(tempDir(), 'abime.pdf');
+    writeFileSync(damaged, Buffer.concat([whole.subarray(0, 20), Buffer.alloc(whole.length - 40, 0x20), whole.subarray(whole.length - 20)]));
+    const run = runCli(['check-pdf', fiche('01-de-quoi-parle-t-on.pdf'), truncated, damaged]);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(`✗ ${truncated} : fichier illisible comme PDF : il est tronqué ou incomplet (la marque de fin « %%EOF » manque)`);
+    expect(run.stdout).toContain(`✗ ${damaged} : fichier illisible comme PDF : sa structure (table des objets, objets) est endommagée`);
+    expect(run.stdout).toContain('aucune condition d’échec PDF/UA-1 trouvée');
+    expect(run.stderr).toContain('2 PDF sur 3 ne satisfont pas les vérifications PDF/UA-1');
+    expect(`${run.stdout}${run.stderr}`).not.toMatch(/Cannot|undefined|reading|Trying|Invalid/);
+    const json = JSON.parse(runCli(['check-pdf', '--format', 'json', truncated]).stdout);
+    expect(json).toEqual([{ file: truncated, failures: [expect.objectContaining({ condition: 'lecture', count: 1 })] }]);
   });
 
   it('labels boxes with headings: they are in the fiche’s outline, under its sections', async () => {
