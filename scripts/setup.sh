@@ -38,5 +38,13 @@ npm ci --no-audit --no-fund
 say "Compilation"
 npm run --silent compile
 
+# The `kitess` command on the PATH, as the README and kitess's own messages write it; never replaces a command
+# that is not this project's.
+link=/usr/local/bin/kitess
+if [ "$(id -u)" -eq 0 ] && { [ ! -e "$link" ] && [ ! -L "$link" ] || [ "$(basename "$(readlink "$link" 2>/dev/null)")" = kitess.js ]; }; then
+  say "Commande kitess : $link"
+  ln -sfn "$PWD/bin/kitess.js" "$link"
+fi
+
 say "Construction des trois kits dans dist/"
 node bin/kitess.js build
