@@ -13,7 +13,7 @@ import { sourceDateEpoch, themeKey, type OutputSettings } from './inputs.js';
 import type { PdfMeta } from '../pdf/meta.js';
 import { editionLabel } from '../text/format.js';
 import { sha256, type ManifestFile, type ManifestFiche, type ManifestKit, type OutputFile, type StagedFile } from './publish.js';
-import { fichePdfName } from './render.js';
+import { fichePdfPath } from './render.js';
 
 /** A PDF of this build, already in the staging folder: made now or taken from the previous build. */
 export interface Product {
@@ -24,7 +24,7 @@ export interface Product {
 }
 
 /** Where a fiche's PDF goes in the output folder. */
-export const fichePath = (kit: Kit, fiche: Fiche) => `${kit.id}/fiches/${fichePdfName(fiche)}`;
+export const fichePath = (kit: Kit, fiche: Fiche) => `${kit.id}/${fichePdfPath(fiche)}`;
 /** Where a booklet goes. */
 export const bookletPath = (kit: Kit) => `${kit.id}/${kit.config.booklet}.pdf`;
 /** Where a booklet's print-shop files go: `impression` (bleed and crop marks) and `pdfx`. */

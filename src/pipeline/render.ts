@@ -80,6 +80,11 @@ export function fichePdfName(fiche: Fiche): string {
   return `${fiche.name}.pdf`;
 }
 
+/** Where a fiche's PDF is, relative to its kit's folder: in the output folder and online alike. */
+export function fichePdfPath(fiche: Fiche): string {
+  return `fiches/${fichePdfName(fiche)}`;
+}
+
 /** The stylesheets every document links, in order; the print-shop one is the last. */
 export const STYLESHEETS = [...FONT_STYLESHEETS, '/templates/kitess.css', '/templates/design.css', '/templates/print-bleed.css'];
 
@@ -150,7 +155,7 @@ export function ficheUrl(kit: Kit, fiche: Fiche): string {
  * among PDFs); in the booklet, assemble turns these links into links to the fiche's first page.
  */
 export function fichePdfUrl(kit: Kit, fiche: Fiche): string {
-  return new URL(fichePdfName(fiche), kit.config.baseUrl).href;
+  return new URL(fichePdfPath(fiche), kit.config.baseUrl).href;
 }
 
 function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single'): Element {

@@ -53,10 +53,14 @@ describe('single-fiche PDFs', () => {
     }
   });
 
-  it('links a cross-reference to the other fiche’s PDF', async () => {
+  it('links a cross-reference to the other fiche’s PDF, where that PDF is published', async () => {
     const text = pdfText(fiche('01-de-quoi-parle-t-on.pdf')).replace(/\s+/g, ' ');
     expect(text).toContain('fiche 2 « Commande publique responsable »');
-    expect(await pdfLinks(fiche('01-de-quoi-parle-t-on.pdf'))).toContain('https://kits.example.org/demo/02-commande-publique.pdf');
+    const site = 'https://kits.example.org/demo/';
+    const pdfs = (await pdfLinks(fiche('01-de-quoi-parle-t-on.pdf'))).filter((uri) => uri.startsWith(site) && uri.endsWith('.pdf'));
+    expect(pdfs).toContain(`${site}fiches/02-commande-publique.pdf`);
+    // The kit's folder of the output is its site: each linked PDF is a file there.
+    for (const uri of pdfs) expect(existsSync(path.join(dist, 'demo', decodeURI(uri.slice(site.length)))), uri).toBe(true);
   });
 
   it('sets metadata, language, tags and embeds only the bundled fonts', async () => {
