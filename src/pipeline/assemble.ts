@@ -85,7 +85,10 @@ export function runningHeader(kit: Kit, fiche: Fiche): string {
   return `${kit.config.title} · Fiche ${fiche.number}`;
 }
 
-/** A fiche's title as its pages' header sets it, by title: a booklet stamps it on each of the fiche's pages. */
+/**
+ * A title as the pages print it (French apostrophes and spaces), by title: a booklet stamps a fiche's on each of its
+ * pages, and its bookmarks give the parts' and the fiches' titles.
+ */
 const headerTitles = new Remembered<string, string>(1024);
 function headerTitle(title: string): string {
   return headerTitles.get(title, () => plainSpaces(frenchTypography(title)));
@@ -252,9 +255,9 @@ export async function assembleBooklet(kit: Kit, parts: BookletParts, meta: PdfMe
     { title: 'Édito', pageIndex: at(layout.edito) },
     { title: 'Sommaire', pageIndex: at(layout.toc) },
     ...bookletParts(kit).map((g) => ({
-      title: g.part.title,
+      title: headerTitle(g.part.title),
       pageIndex: at(layout.openers.get(g.part.id)!),
-      children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${f.meta.title}`, pageIndex: plan.starts.get(f.number)! - 1 })),
+      children: g.fiches.map((f) => ({ title: `Fiche ${f.number} – ${headerTitle(f.meta.title)}`, pageIndex: plan.starts.get(f.number)! - 1 })),
     })),
     { title: 'Quatrième de couverture', pageIndex: pages.length - 1 },
   ]);

@@ -28,6 +28,9 @@ const FRENCH_RULES: Rule[] = [
       return t;
     },
   },
+  // typograf curls an apostrophe between two letters; an elision also comes before a number (« d'1 million ») or at
+  // the end of a text before bold or a link (« l'**Avise** »: the next letter is in another text node).
+  { name: 'fr/kitess/apostrophe', handler: (t) => t.replace(/(?<=\p{L})'(?=\d|$)/gu, '’') },
   { name: 'fr/kitess/units', handler: (t) => t.replace(new RegExp(`(\\d)[ ](?=${UNITS}(?![\\p{L}\\d]))`, 'gu'), `$1${NBSP}`) },
 ];
 

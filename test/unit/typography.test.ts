@@ -26,6 +26,9 @@ describe('French typography', () => {
 
   it('makes apostrophes typographic, straight quotes French and dots an ellipsis', () => {
     expect(show(frenchTypography(`l'ESS "solidaire"...`))).toBe('l’ESS «⍽solidaire⍽»…');
+    // Before a number, and at the end of a text that bold or a link continues (« l'**Avise** »).
+    expect(frenchTypography(`un fonds d'1 million`)).toMatch(/^un fonds d’1\s/);
+    expect(frenchTypography(`propose l'`)).toBe('propose l’');
   });
 
   it('leaves URLs untouched', () => {
