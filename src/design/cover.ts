@@ -82,7 +82,7 @@ export function backCover(kit: Kit, collection: KitSummary[]): Element {
             h('span.back-kit-text', [
               h('strong.back-kit-title', k.title),
               h('span.back-kit-level', frenchTypography(`Pour les ${k.level}`)),
-              h('span.back-kit-url', shortUrl(k.baseUrl)),
+              h('a.back-kit-url', { href: k.baseUrl }, shortUrl(k.baseUrl)),
             ]),
             k.id === kit.id ? h('span.back-kit-here', 'Ce livret') : null,
           ]),

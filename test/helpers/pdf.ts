@@ -39,11 +39,12 @@ export async function loadPdfFile(file: string) {
   return { doc, outline: readOutline(doc), lang: lang ? String(lang.toString()) : undefined };
 }
 
-/** The URIs of every link annotation of a PDF, read with pdf-lib. */
-export async function pdfLinks(file: string): Promise<string[]> {
+/** The URIs of every link annotation of a PDF, or of one of its pages (1-based; negative: from the end), read with pdf-lib. */
+export async function pdfLinks(file: string, only?: number): Promise<string[]> {
   const { doc } = await loadPdfFile(file);
   const uris: string[] = [];
-  for (const page of doc.getPages()) {
+  const pages = doc.getPages();
+  for (const page of only === undefined ? pages : [pages.at(only > 0 ? only - 1 : only)!]) {
     const annots = page.node.Annots();
     if (!annots) continue;
     for (let i = 0; i < annots.size(); i++) {

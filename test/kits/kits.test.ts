@@ -12,7 +12,7 @@ import { prepareKits } from '../../src/prepare.js';
 import { testBrowser } from '../helpers/browser.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
-import { loadPdfFile, pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
+import { loadPdfFile, pdfLinks, pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
 import { AUDIT_PHRASES, AUDIT_WORDS, searchCounts, sumCounts } from '../helpers/search.js';
 
 const SHEETS = path.resolve(import.meta.dirname, '../../sheets');
@@ -170,6 +170,12 @@ describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
     }
     // The first part's opener shows the competences diagram.
     expect(pdfText(file, parts[0]!.pageIndex + 1)).toMatch(/LEVIERS DE L’ESS/);
+  });
+
+  it('links its back cover to the download page and to each kit of the collection', async () => {
+    const back = await pdfLinks(path.join(dist, entry().booklet.path), -1);
+    for (const other of kits) expect(back, other.id).toContain(other.config.baseUrl);
+    expect(back.some((uri) => uri.endsWith('/') && !kits.some((k) => k.config.baseUrl === uri))).toBe(true);
   });
 
   it('files every fiche under at least one theme of the download page (issue 17)', () => {
