@@ -74,6 +74,15 @@ export async function pageLinks(file: string, page: number): Promise<{ contents:
   return out;
 }
 
+/** Where a word first appears on a page (1-based), in points from the top left, read with `pdftotext -bbox`. */
+export function wordPosition(file: string, page: number, word: string): { x: number; y: number } | undefined {
+  const xml = execFileSync('pdftotext', ['-bbox', '-f', String(page), '-l', String(page), file, '-'], { encoding: 'utf8' });
+  for (const m of xml.matchAll(/<word xMin="([\d.]+)" yMin="([\d.]+)"[^>]*>([^<]*)<\/word>/g)) {
+    if (m[3] === word) return { x: Number(m[1]), y: Number(m[2]) };
+  }
+  return undefined;
+}
+
 /**
  * For every line of at least five words, the widest space between two words relative to the line's height,
  * read back with `pdftotext -bbox-layout`: loose justified lines (and rivers) show as wide spaces.

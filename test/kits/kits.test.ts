@@ -12,7 +12,7 @@ import { prepareKits } from '../../src/prepare.js';
 import { testBrowser } from '../helpers/browser.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { checkPdf, formatFailures } from '../../src/pdfua/check.js';
-import { loadPdfFile, pdfLinks, pdfPages, pdfText, widestWordSpaces } from '../helpers/pdf.js';
+import { loadPdfFile, pdfLinks, pdfPages, pdfText, widestWordSpaces, wordPosition } from '../helpers/pdf.js';
 import { AUDIT_PHRASES, AUDIT_WORDS, searchCounts, sumCounts } from '../helpers/search.js';
 
 const SHEETS = path.resolve(import.meta.dirname, '../../sheets');
@@ -168,6 +168,9 @@ describe.each(KITS)('$title', ({ id, title, fiches: [min, max] }) => {
         expect(opener).toContain(`p. ${child.pageIndex + 1}`);
       }
     }
+    // Every opener sets its rank and title at the same place, whatever its list or diagram.
+    const ranks = parts.map((part) => wordPosition(file, part.pageIndex + 1, 'PARTIE'));
+    expect(new Set(ranks.map((r) => `${r?.x},${r?.y}`)).size, JSON.stringify(ranks)).toBe(1);
     // The first part's opener shows the competences diagram.
     expect(pdfText(file, parts[0]!.pageIndex + 1)).toMatch(/LEVIERS DE L’ESS/);
   });
