@@ -256,7 +256,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
           },
         })),
       );
-    });
+    }, signal);
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);
     const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };

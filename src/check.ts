@@ -85,7 +85,7 @@ async function checkSources(options: CheckOptions, deps: { browser?: BrowserHand
   const { signal } = options;
   const ids = await selectKits(options.sheetsDir, options.kits);
   const converted = options.convertUtf8 ? await convertSources(options.sheetsDir, ids) : [];
-  const { kits, diagnostics } = await prepareKits(options.sheetsDir, ids);
+  const { kits, diagnostics } = await prepareKits(options.sheetsDir, ids, undefined, undefined, undefined, signal);
   if (signal?.aborted) throw new AbortedError(INTERRUPTED);
   const pages: CheckResult['pages'] = [];
   const result = (pagesChecked: boolean, pagesSkipped?: string): CheckResult => ({ diagnostics, pages, pagesChecked, ...(pagesSkipped ? { pagesSkipped } : {}), converted });
