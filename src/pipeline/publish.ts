@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { cp, link, lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
@@ -227,19 +228,23 @@ export interface StagedFile {
  */
 export const STAGING_MARKER = '.kitess-staging.json';
 
-/** What the marker says: the folder's own stamp (`<pid>-<ms>`, as in its name) and the pid of the build that made it. */
+/**
+ * What the marker says: the folder's own stamp (`<pid>-<ms>`, as in its name), the pid of the build that made it and
+ * the machine it ran on (a pid says nothing of a process of another machine or container sharing the folder).
+ */
 interface StagingMark {
   kitess: 'staging';
   pid: number;
   stamp: string;
+  host: string;
 }
 
 /**
  * Removes the staging folders that killed builds into `outDir` left beside it (SIGKILL cannot be caught, so the
  * build could not remove its own): only a folder named as kitess names them (`<dossier>.tmp-<pid>-<ms>`), owned by
- * this user, holding the marker kitess wrote in it with the same pid and stamp, and whose process is dead. Anything
- * else — another name, no marker, a marker that disagrees, a live process — is left as it is. Returns the folders
- * removed.
+ * this user, holding the marker kitess wrote in it with the same pid and stamp and this machine's name, and whose
+ * process is dead. Anything else — another name, no marker, a marker that disagrees, another machine, a live
+ * process — is left as it is. Returns the folders removed.
  */
 export async function removeStaleStaging(outDir: string): Promise<string[]> {
   const parent = path.dirname(path.resolve(outDir));
@@ -263,7 +268,7 @@ export async function removeStaleStaging(outDir: string): Promise<string[]> {
       const mark = await lstat(path.join(dir, STAGING_MARKER));
       if (!mark.isFile()) continue;
       const said = JSON.parse(await readFile(path.join(dir, STAGING_MARKER), 'utf8')) as Partial<StagingMark>;
-      if (said.kitess !== 'staging' || said.pid !== pid || said.stamp !== stamp) continue;
+      if (said.kitess !== 'staging' || said.pid !== pid || said.stamp !== stamp || said.host !== os.hostname()) continue;
       await rm(dir, { recursive: true, force: true });
       removed.push(dir);
     } catch {
@@ -295,7 +300,7 @@ export class Staging {
     // Made here, not by a step below: a folder of that name that existed already is not this build's to remove.
     await mkdir(tmp);
     try {
-      const mark: StagingMark = { kitess: 'staging', pid: process.pid, stamp };
+      const mark: StagingMark = { kitess: 'staging', pid: process.pid, stamp, host: os.hostname() };
       await writeFile(path.join(tmp, STAGING_MARKER), `${JSON.stringify(mark)}\n`);
       if (existsSync(outDir)) {
         await linkTree(outDir, tmp);

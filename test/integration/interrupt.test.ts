@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeStaleProfiles } from '../../src/browser.js';
@@ -211,11 +212,11 @@ describe('Ctrl-C during check (session 6)', () => {
 });
 
 describe('staging folders left by a killed build (session 6)', () => {
-  /** A folder beside the output folder, with kitess's marker naming `pid` and `stamp` when `mark` is given. */
-  const make = (parent: string, name: string, mark?: { pid: number; stamp: string }) => {
+  /** A folder beside the output folder, with kitess's marker naming `pid`, `stamp` and this machine when `mark` is given. */
+  const make = (parent: string, name: string, mark?: { pid: number; stamp: string; host?: string }) => {
     mkdirSync(path.join(parent, name, 'communes'), { recursive: true });
     writeFileSync(path.join(parent, name, 'communes', 'kit.pdf'), '%PDF-1.7 partial');
-    if (mark) writeFileSync(path.join(parent, name, STAGING_MARKER), JSON.stringify({ kitess: 'staging', ...mark }));
+    if (mark) writeFileSync(path.join(parent, name, STAGING_MARKER), JSON.stringify({ kitess: 'staging', host: os.hostname(), ...mark }));
     return name;
   };
 
@@ -227,8 +228,10 @@ describe('staging folders left by a killed build (session 6)', () => {
     const disagrees = make(parent, 'dist.tmp-999999997-1796012891357', { pid: 999999996, stamp: '999999996-1796012891357' });
     const otherOutput = make(parent, 'web.tmp-999999999-1796012891357', { pid: 999999999, stamp: '999999999-1796012891357' });
     const otherName = make(parent, 'dist.tmp-ancien', { pid: 999999999, stamp: 'ancien' });
+    // A build of another machine (or container) sharing the folder: its pid means nothing here.
+    const otherHost = make(parent, 'dist.tmp-999999995-1796012891357', { pid: 999999995, stamp: '999999995-1796012891357', host: `${os.hostname()}-autre` });
     expect(await removeStaleStaging(path.join(parent, 'dist'))).toEqual([path.join(parent, dead)]);
-    expect(readdirSync(parent).sort()).toEqual([unmarked, live, disagrees, otherOutput, otherName].sort());
+    expect(readdirSync(parent).sort()).toEqual([unmarked, live, disagrees, otherOutput, otherName, otherHost].sort());
   });
 
   it('the next build removes the one a SIGKILL left, keeps a folder without the marker, and writes no marker into dist/', () => {
