@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
 import { BrowserError } from './errors.js';
+import { isRunning as running } from './processes.js';
 
 /** Usual places of a system Chromium or Chrome, tried after puppeteer's own download. */
 const SYSTEM_BROWSERS = [
@@ -74,16 +75,6 @@ export interface BrowserHandle {
 
 /** Prefix of the profile folders kitess gives Chromium in the temporary folder: `kitess-chromium-<pid>-XXXXXX`. */
 export const PROFILE_PREFIX = 'kitess-chromium-';
-
-/** Whether a process runs (or exists at all: a process of another user counts as alive). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The pid of the Chromium that holds a profile, from its `SingletonLock` link (`host-pid`), if it has one. */
 async function lockHolder(profile: string): Promise<number | undefined> {

@@ -30,7 +30,7 @@ import type { FrameLayout } from './pipeline/pagination.js';
 import { Ahead } from './pipeline/ahead.js';
 import { planBuild, type PlanOptions } from './pipeline/plan.js';
 import type { Printer } from './pipeline/print.js';
-import { sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile, type Staging } from './pipeline/publish.js';
+import { removeStaleStaging, sha256, type Manifest, type ManifestFile, type ManifestKit, type OutputFile, type Staging } from './pipeline/publish.js';
 import type { RenderedDoc } from './pipeline/render.js';
 import { Timings } from './timings.js';
 import { VERSION } from './version.js';
@@ -150,6 +150,9 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
 
   // plan
   const plan = await planBuild(options);
+  // What builds killed by SIGKILL left beside the output folder, provably kitess's and ownerless, goes first, even
+  // when nothing is to be done.
+  await removeStaleStaging(options.outDir);
   const keptPaths = (kits: ManifestKit[]) => kits.flatMap((k) => [k.booklet.path, ...k.fiches.map((f) => f.path)]);
   if (plan.changed.length === 0) {
     log('Rien n’a changé depuis la dernière construction : aucun PDF à réimprimer.');
@@ -253,7 +256,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
           },
         })),
       );
-    });
+    }, signal);
     if (prepared.diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(prepared.diagnostics);
     throwIfAborted(signal);
     const { changesSince } = options.changelog ? await import('./changelog.js') : { changesSince: undefined };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
 import { budgetDiagnostic, budgetOf } from './budget.js';
-import { BrowserError, type Diagnostic } from './errors.js';
+import { AbortedError, BrowserError, type Diagnostic } from './errors.js';
 import { mapLimit, Printer } from './pipeline/print.js';
 import { renderFicheBody } from './pipeline/render.js';
 import { countPages } from './pdf/pages.js';
@@ -64,11 +64,29 @@ async function convertSources(sheetsDir: string, ids: string[]): Promise<Convert
   return converted;
 }
 
-/** Validates everything the build would, without writing anything; with `pages`, prints every fiche to count its pages. */
+/** What an interrupted check says (Ctrl-C, SIGTERM, SIGHUP): it wrote nothing, so there is nothing else to tell. */
+const INTERRUPTED = 'Vérification interrompue : aucun rapport n’a été produit.';
+
+/**
+ * Validates everything the build would, without writing anything; with `pages`, prints every fiche to count its
+ * pages. Interrupted (`signal`), it stops at once, its own browser closed, with an AbortedError of its own.
+ */
 export async function check(options: CheckOptions, deps: { browser?: BrowserHandle } = {}): Promise<CheckResult> {
+  try {
+    return await checkSources(options, deps);
+  } catch (error) {
+    // The printer's interruption speaks of a build: the check says its own.
+    if (options.signal?.aborted) throw new AbortedError(INTERRUPTED);
+    throw error;
+  }
+}
+
+async function checkSources(options: CheckOptions, deps: { browser?: BrowserHandle }): Promise<CheckResult> {
+  const { signal } = options;
   const ids = await selectKits(options.sheetsDir, options.kits);
   const converted = options.convertUtf8 ? await convertSources(options.sheetsDir, ids) : [];
-  const { kits, diagnostics } = await prepareKits(options.sheetsDir, ids);
+  const { kits, diagnostics } = await prepareKits(options.sheetsDir, ids, undefined, undefined, undefined, signal);
+  if (signal?.aborted) throw new AbortedError(INTERRUPTED);
   const pages: CheckResult['pages'] = [];
   const result = (pagesChecked: boolean, pagesSkipped?: string): CheckResult => ({ diagnostics, pages, pagesChecked, ...(pagesSkipped ? { pagesSkipped } : {}), converted });
   if (!options.pages) return result(false);
@@ -84,13 +102,18 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
       throw error;
     }
   }
+  // Its own browser is closed as soon as the check is interrupted: the prints in flight end now, not in turn.
+  const own = deps.browser ? undefined : handle;
+  const closeOnAbort = () => void own?.close();
+  signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
+    if (signal?.aborted) throw new AbortedError(INTERRUPTED);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche })));
     const concurrency = options.concurrency ?? Math.max(2, os.availableParallelism());
     // A fiche's body has the pages of its PDF: the running header and footer are drawn in its margins.
     const printer = new Printer(handle.browser, concurrency);
     const printed = await mapLimit(jobs, concurrency, async ({ kit, fiche }) => {
-      const bytes = await printer.print(renderFicheBody(kit, fiche), { signal: options.signal, outline: false });
+      const bytes = await printer.print(renderFicheBody(kit, fiche), { signal, outline: false });
       return { pages: await countPages(bytes) };
     }).finally(() => printer.close());
     printed.forEach((p, i) => {
@@ -100,6 +123,7 @@ export async function check(options: CheckOptions, deps: { browser?: BrowserHand
       if (over) diagnostics.push(over);
     });
   } finally {
+    signal?.removeEventListener('abort', closeOnAbort);
     if (!deps.browser) await handle.close();
   }
   return result(true);

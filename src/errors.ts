@@ -58,11 +58,11 @@ export class PrintError extends KitessError {
   override readonly exitCode = 4;
 }
 
-/** The build was interrupted (Ctrl-C): nothing was written. */
+/** The build (or another command: `check`, the preview) was interrupted (Ctrl-C, SIGTERM, SIGHUP): nothing was written. */
 export class AbortedError extends KitessError {
   override readonly exitCode = 130;
-  constructor() {
-    super('Construction interrompue : dist/ est resté tel quel.');
+  constructor(message = 'Construction interrompue : dist/ est resté tel quel.') {
+    super(message);
   }
 }
 

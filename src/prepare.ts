@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Diagnostic } from './errors.js';
+import { throwIfAborted, type Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
 import { listKits, loadKit } from './pipeline/load.js';
 import type { KitSummary } from './design/cover.js';
@@ -64,9 +64,9 @@ function listing(dir: string): string {
  * Load → parse → transform for the given kits: everything the build checks before printing. With a cache (the
  * build's), the fiches analysed by the previous build are taken from it instead of parsed and transformed again.
  * `onKit` is told of each kit as soon as it is prepared, while no error has been found so far (the build starts
- * printing it while the next kits are read).
+ * printing it while the next kits are read). An aborted `signal` stops it between two fiches (AbortedError).
  */
-export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings, cache?: AnalysisCache, onKit?: (kit: Kit) => void): Promise<Prepared> {
+export async function prepareKits(sheetsDir: string, ids: string[], timings?: Timings, cache?: AnalysisCache, onKit?: (kit: Kit) => void, signal?: AbortSignal): Promise<Prepared> {
   const processor = createProcessor();
   const diagnostics: Diagnostic[] = [];
   const kits: Kit[] = [];
@@ -81,6 +81,8 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
       const unreadable: UnreadableFiche[] = [];
       const files = listing(loaded.source.dir);
       for (const sheet of loaded.source.sheets) {
+        // Interrupted (Ctrl-C), the build stops between two fiches rather than after reading them all.
+        throwIfAborted(signal);
         const inputs = createHash('sha256').update([sheet.absPath, sheet.path, process.cwd(), files, sheet.text].join('\0')).digest('hex');
         const key = analysisKey(inputs, loaded.source.config.text);
         const stored = cache ? key : undefined;

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { Option, type Command } from 'commander';
-import { UsageError } from '../errors.js';
+import { AbortedError, UsageError } from '../errors.js';
 import { wholeNumber } from './french.js';
 
 /** Refuses a port another program already listens on, before anything is built. */
@@ -45,6 +45,7 @@ export function registerPreview(program: Command, signal: AbortSignal): void {
         browserPath: opts.browser,
         drafts: true,
         quiet: opts.quiet,
+        signal,
       });
       // The address comes first, before the first build, which may take a while.
       process.stdout.write(`Aperçu sur ${server.url} (Ctrl-C pour arrêter)\n`);
@@ -59,6 +60,8 @@ export function registerPreview(program: Command, signal: AbortSignal): void {
       } finally {
         await server.close();
       }
+      // Stopped while idle, the preview has done its job; stopped during a build, it says what became of it.
+      if (server.interrupted()) throw new AbortedError(`Construction de l’aperçu interrompue : le dossier ${opts.out} est resté tel quel.`);
       process.exit(0);
     });
 }

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { cp, link, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import { cp, link, lstat, mkdir, readdir, readFile, rename, rm, rmdir, writeFile } from 'node:fs/promises';
 import { accessSync, constants, existsSync, readdirSync, statSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
+import { isRunning } from '../processes.js';
 import type { KitChanges } from '../model.js';
 
 /** The folder, inside the output folder, where a build keeps its printed pieces for the next one (see cache.ts). */
@@ -219,6 +221,63 @@ export interface StagedFile {
  * previous output folder, hard-linked (see linkTree), less the files the previous build wrote for the kits rebuilt
  * now; kits not rebuilt are carried over as they are. Nothing is held in memory but paths, sizes and digests.
  */
+/**
+ * The file kitess writes first into each staging folder it makes, naming the folder and the process that made it:
+ * the proof, with the folder's name, that a staging folder left by a killed build is kitess's (see
+ * removeStaleStaging). Removed before the folder becomes the output folder.
+ */
+export const STAGING_MARKER = '.kitess-staging.json';
+
+/**
+ * What the marker says: the folder's own stamp (`<pid>-<ms>`, as in its name), the pid of the build that made it and
+ * the machine it ran on (a pid says nothing of a process of another machine or container sharing the folder).
+ */
+interface StagingMark {
+  kitess: 'staging';
+  pid: number;
+  stamp: string;
+  host: string;
+}
+
+/**
+ * Removes the staging folders that killed builds into `outDir` left beside it (SIGKILL cannot be caught, so the
+ * build could not remove its own): only a folder named as kitess names them (`<dossier>.tmp-<pid>-<ms>`), owned by
+ * this user, holding the marker kitess wrote in it with the same pid and stamp and this machine's name, and whose
+ * process is dead. Anything else — another name, no marker, a marker that disagrees, another machine, a live
+ * process — is left as it is. Returns the folders removed.
+ */
+export async function removeStaleStaging(outDir: string): Promise<string[]> {
+  const parent = path.dirname(path.resolve(outDir));
+  const prefix = `${path.basename(path.resolve(outDir))}.tmp-`;
+  const removed: string[] = [];
+  let names: string[];
+  try {
+    names = await readdir(parent);
+  } catch {
+    return removed;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix)) continue;
+    const stamp = name.slice(prefix.length);
+    const pid = Number(/^(\d+)-\d+$/.exec(stamp)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
+    const dir = path.join(parent, name);
+    try {
+      const info = await lstat(dir);
+      if (!info.isDirectory() || info.uid !== process.getuid?.()) continue;
+      const mark = await lstat(path.join(dir, STAGING_MARKER));
+      if (!mark.isFile()) continue;
+      const said = JSON.parse(await readFile(path.join(dir, STAGING_MARKER), 'utf8')) as Partial<StagingMark>;
+      if (said.kitess !== 'staging' || said.pid !== pid || said.stamp !== stamp || said.host !== os.hostname()) continue;
+      await rm(dir, { recursive: true, force: true });
+      removed.push(dir);
+    } catch {
+      // No marker, an unreadable one, or gone meanwhile: not provably kitess's, left as it is.
+    }
+  }
+  return removed;
+}
+
 export class Staging {
   /** Writes under way, waited for before the folder is removed; none starts once it is. */
   private readonly pending = new Set<Promise<unknown>>();
@@ -230,7 +289,7 @@ export class Staging {
     private readonly old: string,
   ) {}
 
-  /** Makes the staging folder for a build of `rebuiltKits` into `outDir`. */
+  /** Makes the staging folder for a build of `rebuiltKits` into `outDir`, its marker written first. */
   static async open(outDir: string, rebuiltKits: string[]): Promise<Staging> {
     const parent = path.dirname(path.resolve(outDir));
     const base = path.basename(path.resolve(outDir));
@@ -238,7 +297,11 @@ export class Staging {
     const staging = new Staging(outDir, path.join(parent, `${base}.tmp-${stamp}`), path.join(parent, `${base}.old-${stamp}`));
     await mkdir(parent, { recursive: true });
     const tmp = staging.dir;
+    // Made here, not by a step below: a folder of that name that existed already is not this build's to remove.
+    await mkdir(tmp);
     try {
+      const mark: StagingMark = { kitess: 'staging', pid: process.pid, stamp, host: os.hostname() };
+      await writeFile(path.join(tmp, STAGING_MARKER), `${JSON.stringify(mark)}\n`);
       if (existsSync(outDir)) {
         await linkTree(outDir, tmp);
         // Of a rebuilt kit, only what the previous build wrote is removed (an old fiche's PDF, a print version no
@@ -250,8 +313,6 @@ export class Staging {
           await rm(path.join(tmp, CACHE_DIR, kit.id), { recursive: true, force: true });
           if (existsSync(path.join(tmp, kit.id))) await removeEmptyFolders(path.join(tmp, kit.id), tmp);
         }
-      } else {
-        await mkdir(tmp, { recursive: true });
       }
     } catch (error) {
       await staging.discard();
@@ -295,6 +356,8 @@ export class Staging {
       const final = await finish(tmp, manifest);
       // manifest.json too is a link to the previous one until replaced.
       await replaceFile(path.join(tmp, 'manifest.json'), `${JSON.stringify(final, null, 2)}\n`);
+      // The marker is the staging folder's, not the output's.
+      await rm(path.join(tmp, STAGING_MARKER));
     } catch (error) {
       await this.discard();
       throw error;

@@ -10,7 +10,7 @@ import type { BuildEvent } from '../build-events.js';
 import { build } from '../build.js';
 import { createProgress, plural, seconds, type OutStream } from '../cli/progress.js';
 import { countLine, errorsFirst } from '../cli/summary.js';
-import { SourceError, type Diagnostic } from '../errors.js';
+import { AbortedError, SourceError, type Diagnostic } from '../errors.js';
 import { AccessPool } from '../pipeline/access-pool.js';
 import { Printer } from '../pipeline/print.js';
 import { readManifest, type Manifest } from '../pipeline/publish.js';
@@ -39,6 +39,11 @@ export interface PreviewOptions {
   quiet?: boolean;
   /** Told of each change seen, each PDF made available and each build's end (tests, measurements). */
   onEvent?: (event: PreviewEvent) => void;
+  /**
+   * Stops the preview (Ctrl-C): the build under way is interrupted at once like `kitess build`'s (the output
+   * folder left as it was, the browser closed), no other starts; the caller then calls close().
+   */
+  signal?: AbortSignal;
 }
 
 /** What the preview tells its caller, with the time it happened (performance.now()). */
@@ -54,6 +59,9 @@ export interface PreviewServer {
   ready: Promise<void>;
   /** Resolves after the next build has ended (for tests and scripts). */
   nextBuild(): Promise<void>;
+  /** Whether stopping the preview (its signal, or close()) interrupted a build under way. */
+  interrupted(): boolean;
+  /** Stops the preview: a build under way is interrupted, then the watch, the server and the browser are closed. */
   close(): Promise<void>;
 }
 
@@ -116,6 +124,15 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   const access = new AccessPool(1);
   // The printer's tabs, likewise kept from one build to the next: each keeps its stylesheets and fonts loaded.
   let printer: Printer | undefined;
+  // Stopping the preview aborts the build under way: each build gets this signal, as `kitess build` gets the
+  // command line's. Its own browser is closed at once, so that the prints in flight end now rather than in turn.
+  const stop = new AbortController();
+  let interrupted = false;
+  stop.signal.addEventListener('abort', () => {
+    if (!deps.browser) void handle?.close();
+  }, { once: true });
+  if (options.signal?.aborted) stop.abort();
+  else options.signal?.addEventListener('abort', () => stop.abort(), { once: true });
 
   const send = (event: string, data: unknown) => {
     const text = `event: ${event}\ndata: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`;
@@ -200,6 +217,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
           kits: options.kits,
           drafts: options.drafts,
           first: [...changed, ...viewedSources()],
+          signal: stop.signal,
           offered,
           // The preview shows the PDFs only: the web edition is not made for it.
           web: false,
@@ -222,7 +240,10 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
       say(`✓ À jour en ${seconds(performance.now() - started)}${printed.length ? ` : ${printed.map((p) => path.basename(p)).join(', ')}` : ' : rien à réimprimer'}.`);
     } catch (error) {
       progress.stop();
-      if (error instanceof SourceError) {
+      if (error instanceof AbortedError || stop.signal.aborted) {
+        // Stopped on purpose: the caller says so (exit 130); the output folder is as it was.
+        interrupted = true;
+      } else if (error instanceof SourceError) {
         Object.assign(state, { errors: errorsFirst(error.diagnostics), failure: undefined });
         say(`${state.errors.map(formatDiagnostic).join('\n')}\n\n✗ ${countLine(error.diagnostics)} : l'aperçu garde les PDF précédents et affiche les erreurs dans la page.`);
       } else {
@@ -245,6 +266,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let running: Promise<void> | undefined;
   let queued: Set<string> | undefined;
   const schedule = (files: string[]) => {
+    if (stop.signal.aborted) return;
     if (running) {
       queued ??= new Set();
       for (const f of files) queued.add(f);
@@ -345,6 +367,7 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
   let watch: SourceWatch | undefined;
   const ready = (async () => {
     handle = deps.browser ?? (await launchBrowser(choice!));
+    if (stop.signal.aborted) return;
     printer = new Printer(handle.browser, Math.max(2, os.availableParallelism()));
     watch = await watchSources([options.sheetsDir, TEMPLATES_DIR], (files) => {
       notify({ type: 'change', files, at: performance.now() });
@@ -361,7 +384,9 @@ export async function startPreview(options: PreviewOptions, deps: { browser?: Br
     url: `http://127.0.0.1:${port}/`,
     ready,
     nextBuild: () => new Promise<void>((resolve) => waiters.push(resolve)),
+    interrupted: () => interrupted,
     async close() {
+      stop.abort();
       await ready.catch(() => undefined);
       await watch?.close();
       for (const c of clients.keys()) c.end();

@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { removeStaleProfiles } from '../../src/browser.js';
+import { removeStaleStaging, STAGING_MARKER } from '../../src/pipeline/publish.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, tempDir } from '../helpers/fixtures.js';
 
@@ -144,5 +146,106 @@ describe('removeStaleProfiles (issue 13)', () => {
     const removed = await removeStaleProfiles(tmp);
     expect(removed).toEqual([path.join(tmp, dead)]);
     expect(readdirSync(tmp).sort()).toEqual([held, recent, mine, other].sort());
+  });
+});
+
+/** The Chromium processes among `root`'s descendants (their command line names kitess's profile folder). */
+function chromiums(root: number): number[] {
+  return descendants(root).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('kitess-chromium-');
+    } catch {
+      return false;
+    }
+  });
+}
+
+describe('Ctrl-C during the preview’s first build (session 6)', () => {
+  it.each(['SIGINT', 'SIGTERM'] as const)('%s stops the build at once: exit 130, no Chromium left, the output folder as it was', async (signal) => {
+    const sheets = copySheets('pipeline');
+    const out = path.join(path.dirname(sheets), 'apercu');
+    const child = spawn(process.execPath, [BIN, 'preview', '--port', '0', '--sheets', sheets, '--out', out], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // The first build is printing its fiches.
+    const deadline = Date.now() + 60_000;
+    while (!/^Impression de \d+ fiches…$/m.test(stderr) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(stderr).toMatch(/^Impression de \d+ fiches…$/m);
+    const browsers = [...new Set([...chromiums(child.pid!), ...descendants(child.pid!)])];
+    expect(browsers.length).toBeGreaterThan(0);
+    child.kill(signal);
+    const code = await exited;
+    expect(code).toBe(130);
+    // Stopped, not finished: no second Ctrl-C was needed, and the build did not go on to its end.
+    expect(stderr).not.toContain('À jour');
+    expect(stderr).toContain(`kitess : Construction de l’aperçu interrompue : le dossier ${out} est resté tel quel.`);
+    expect(await waitDead(browsers)).toEqual([]);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(path.dirname(out)).filter((n) => n.startsWith('apercu'))).toEqual([]);
+  });
+});
+
+describe('Ctrl-C during check (session 6)', () => {
+  it('says the check was interrupted, not a build, exits 130 and leaves no Chromium', async () => {
+    const sheets = copySheets('pipeline');
+    const child = spawn(process.execPath, [BIN, 'check', '--sheets', sheets], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+    let stderr = '';
+    let stdout = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdout.on('data', (d) => (stdout += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    let browsers: number[] = [];
+    const deadline = Date.now() + 60_000;
+    while (browsers.length === 0 && Date.now() < deadline) {
+      browsers = chromiums(child.pid!);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(browsers.length).toBeGreaterThan(0);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('kitess : Vérification interrompue : aucun rapport n’a été produit.');
+    expect(stderr).not.toContain('Construction');
+    expect(stdout).toBe('');
+    expect(await waitDead([...browsers, ...descendants(child.pid!)])).toEqual([]);
+  });
+});
+
+describe('staging folders left by a killed build (session 6)', () => {
+  /** A folder beside the output folder, with kitess's marker naming `pid`, `stamp` and this machine when `mark` is given. */
+  const make = (parent: string, name: string, mark?: { pid: number; stamp: string; host?: string }) => {
+    mkdirSync(path.join(parent, name, 'communes'), { recursive: true });
+    writeFileSync(path.join(parent, name, 'communes', 'kit.pdf'), '%PDF-1.7 partial');
+    if (mark) writeFileSync(path.join(parent, name, STAGING_MARKER), JSON.stringify({ kitess: 'staging', host: os.hostname(), ...mark }));
+    return name;
+  };
+
+  it('removes only kitess’s own (name and marker agree) whose process is dead', async () => {
+    const parent = tempDir('kitess-staging-');
+    const dead = make(parent, 'dist.tmp-999999999-1796012891357', { pid: 999999999, stamp: '999999999-1796012891357' });
+    const unmarked = make(parent, 'dist.tmp-999999998-1796012891357');
+    const live = make(parent, `dist.tmp-${process.pid}-1796012891357`, { pid: process.pid, stamp: `${process.pid}-1796012891357` });
+    const disagrees = make(parent, 'dist.tmp-999999997-1796012891357', { pid: 999999996, stamp: '999999996-1796012891357' });
+    const otherOutput = make(parent, 'web.tmp-999999999-1796012891357', { pid: 999999999, stamp: '999999999-1796012891357' });
+    const otherName = make(parent, 'dist.tmp-ancien', { pid: 999999999, stamp: 'ancien' });
+    // A build of another machine (or container) sharing the folder: its pid means nothing here.
+    const otherHost = make(parent, 'dist.tmp-999999995-1796012891357', { pid: 999999995, stamp: '999999995-1796012891357', host: `${os.hostname()}-autre` });
+    expect(await removeStaleStaging(path.join(parent, 'dist'))).toEqual([path.join(parent, dead)]);
+    expect(readdirSync(parent).sort()).toEqual([unmarked, live, disagrees, otherOutput, otherName, otherHost].sort());
+  });
+
+  it('the next build removes the one a SIGKILL left, keeps a folder without the marker, and writes no marker into dist/', () => {
+    const sheets = copySheets('pipeline');
+    const parent = path.dirname(sheets);
+    const out = path.join(parent, 'dist');
+    const left = make(parent, 'dist.tmp-999999999-1796012891357', { pid: 999999999, stamp: '999999999-1796012891357' });
+    const foreign = make(parent, 'dist.tmp-999999998-1796012891357');
+    const r = runCli(['build', '--sheets', sheets, '--out', out, '--as-of', '2026-06-01', '-q']);
+    expect(r.code).toBe(0);
+    expect(existsSync(path.join(parent, left))).toBe(false);
+    expect(readFileSync(path.join(parent, foreign, 'communes', 'kit.pdf'), 'utf8')).toBe('%PDF-1.7 partial');
+    expect(readdirSync(parent).filter((n) => n.startsWith('dist')).sort()).toEqual(['dist', foreign]);
+    expect(existsSync(path.join(out, STAGING_MARKER))).toBe(false);
+    expect(existsSync(path.join(out, 'manifest.json'))).toBe(true);
   });
 });
