@@ -216,12 +216,6 @@ export interface StagedFile {
 }
 
 /**
- * The folder beside dist/ where a build writes its outputs as soon as each is final, swapped in for dist/ only when
- * everything is written: a failed build removes it and leaves the previous dist/ untouched. It starts as the
- * previous output folder, hard-linked (see linkTree), less the files the previous build wrote for the kits rebuilt
- * now; kits not rebuilt are carried over as they are. Nothing is held in memory but paths, sizes and digests.
- */
-/**
  * The file kitess writes first into each staging folder it makes, naming the folder and the process that made it:
  * the proof, with the folder's name, that a staging folder left by a killed build is kitess's (see
  * removeStaleStaging). Removed before the folder becomes the output folder.
@@ -278,6 +272,12 @@ export async function removeStaleStaging(outDir: string): Promise<string[]> {
   return removed;
 }
 
+/**
+ * The folder beside dist/ where a build writes its outputs as soon as each is final, swapped in for dist/ only when
+ * everything is written: a failed build removes it and leaves the previous dist/ untouched. It starts as the
+ * previous output folder, hard-linked (see linkTree), less the files the previous build wrote for the kits rebuilt
+ * now; kits not rebuilt are carried over as they are. Nothing is held in memory but paths, sizes and digests.
+ */
 export class Staging {
   /** Writes under way, waited for before the folder is removed; none starts once it is. */
   private readonly pending = new Set<Promise<unknown>>();
