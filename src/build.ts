@@ -450,7 +450,7 @@ export async function build(options: BuildOptions, deps: BuildDeps = {}): Promis
     // Steps still running (a kit's booklet when a fiche failed) finish before the staging folder goes.
     await Promise.allSettled(kitTasks);
     await staging?.discard();
-    if (signal?.aborted) throw new AbortedError();
+    if (signal?.aborted) throw new AbortedError(`Construction interrompue : ${existsSync(options.outDir) ? `le dossier ${options.outDir} est resté tel quel` : 'rien n’a été écrit'}.`);
     throw error;
   } finally {
     await stopMachinery();

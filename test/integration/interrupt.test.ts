@@ -57,7 +57,8 @@ describe('Ctrl-C during a build', () => {
     child.kill('SIGINT');
     const code = await exited;
     expect(code).toBe(130);
-    expect(stderr).toContain('interrompue');
+    // No output folder before: the message says nothing was written (not « dist/ est resté tel quel »).
+    expect(stderr).toContain('Construction interrompue : rien n’a été écrit.');
     await new Promise((r) => setTimeout(r, 500));
     expect(browsers.filter(alive)).toEqual([]);
     expect(existsSync(out)).toBe(false);
