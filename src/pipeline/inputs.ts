@@ -57,6 +57,14 @@ function drawn(kit: Kit): unknown {
   return rest;
 }
 
+/**
+ * The publisher's logo as the covers print it: its file's bytes, not its name (an edited logo keeps its name). A
+ * logo kitess cannot read is refused when kit.yml is checked.
+ */
+function logoDigest(kit: Kit): string | null {
+  return kit.config.logo ? sha256(readFileSync(path.join(kit.dir, kit.config.logo))) : null;
+}
+
 /** Build settings that change what is printed. */
 export interface OutputSettings {
   asOf: string;
@@ -99,7 +107,10 @@ function shownSettings(kit: Kit) {
   return { id: kit.id, title: c.title, level: c.level, edition: c.edition, publisher: c.publisher, accent: c.accent, baseUrl: c.baseUrl, keywords: c.keywords, parts: c.parts };
 }
 
-/** Key of a single-fiche PDF: its source, images, the fiches it refers to, the kit settings it shows, the theme. */
+/**
+ * Key of a single-fiche PDF: its source and file name, images, the fiches it refers to, the kit settings it shows,
+ * the theme. The file name gives the fiche's web address (its QR code, link and printed address) and its PDF's name.
+ */
 export function ficheKey(kit: Kit, fiche: Fiche): string {
   const refs = [...new Set(fiche.refs.map((r) => r.number))].sort((a, b) => a - b).map((n) => {
     const target = kit.fiches.find((f) => f.number === n);
@@ -108,6 +119,7 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
   return hash({
     theme: themeKey(),
     kit: shownSettings(kit),
+    name: fiche.name,
     text: fiche.source.text,
     images: fiche.images.map((img) => [img.src, sha256(readFileSync(img.absPath))]),
     refs,
@@ -117,24 +129,26 @@ export function ficheKey(kit: Kit, fiche: Fiche): string {
 }
 
 /**
- * Key of a kit's booklet: the whole kit config, its competences diagram, every included fiche's key, the
+ * Key of a kit's booklet: the whole kit config, its logo, its competences diagram, every included fiche's key, the
  * changelog page, and the collection its back cover presents.
  */
 export function bookletKey(kit: Kit, ficheKeys: string[], settings: OutputSettings, collection: unknown[] = []): string {
-  return hash({ theme: themeKey(), config: kit.config, competences: drawn(kit), fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
+  return hash({ theme: themeKey(), config: kit.config, logo: logoDigest(kit), competences: drawn(kit), fiches: ficheKeys, changelog: settings.changelog ?? null, collection });
 }
 
 /**
- * Key of a booklet's own pages (cover, édito, changes, sommaire, openers, back cover): the kit's settings and
- * competences diagram, the fiches they list (number, title, summary, part) and their lengths, the changes page,
- * the collection the back cover presents, the print variant.
+ * Key of a booklet's own pages (cover, édito, changes, sommaire, openers, back cover): the kit's settings, logo and
+ * competences diagram, the fiches they list (number, title, summary, part, and file name: their links name the
+ * fiches' PDFs, which assemble turns into links to their first page) and their lengths, the changes page, the
+ * collection the back cover presents, the print variant.
  */
 export function frameKey(kit: Kit, lengths: Map<number, number>, extras: { changes?: unknown; collection?: unknown[]; bleed?: boolean; recto?: boolean }): string {
   return hash({
     theme: themeKey(),
     config: kit.config,
+    logo: logoDigest(kit),
     competences: drawn(kit),
-    fiches: kit.fiches.map((f) => [f.number, f.meta.title, f.meta.summary, f.meta.part, lengths.get(f.number)]),
+    fiches: kit.fiches.map((f) => [f.number, f.name, f.meta.title, f.meta.summary, f.meta.part, lengths.get(f.number)]),
     changes: extras.changes ?? null,
     collection: extras.collection ?? [],
     bleed: !!extras.bleed,

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, CDPSession, HTTPRequest, Page } from 'puppeteer';
@@ -35,6 +37,29 @@ export function resolveAsset(url: string, kitDir: string): string | undefined {
   if (area === 'kit') return inside(kitDir, rest);
   if (area === 'fonts') return inside(FONT_PACKAGES[rest[0] ?? ''], rest.slice(1));
   return undefined;
+}
+
+/**
+ * A document's body with each file of its kit folder named by its bytes too (`/kit/logo.svg?v=<sha256>`): a tab
+ * keeps the images it has shown by address, and the next documents swapped into it (another kit's, whose logo has
+ * the same name, or the same kit's after an edit, in the preview) would otherwise be printed with them.
+ */
+export function versionedKitFiles(body: string, kitDir: string): string {
+  const digests = new Map<string, string | undefined>();
+  return body.replace(/(\ssrc=")(\/kit\/[^"?#]+)"/g, (all, attr: string, address: string) => {
+    if (!digests.has(address)) {
+      const file = resolveAsset(`${DOC_ORIGIN}${address}`, kitDir);
+      let digest: string | undefined;
+      try {
+        digest = file ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+      } catch {
+        digest = undefined; // an unreadable file is answered 404 and reported as an image not loaded
+      }
+      digests.set(address, digest);
+    }
+    const digest = digests.get(address);
+    return digest ? `${attr}${address}?v=${digest}"` : all;
+  });
 }
 
 /** Answers one request of a page printing `doc`: the document itself, the build's own files, nothing else. */
@@ -110,6 +135,7 @@ export class Printer {
     let collect = false;
     try {
       tab.doc = doc;
+      const parts = { ...doc.parts, body: versionedKitFiles(doc.parts.body, doc.kitDir) };
       const ready = (await tab.page.evaluate(async (p) => {
         document.title = p.title;
         document.documentElement.className = p.bleed ? 'print-bleed' : '';
@@ -120,9 +146,9 @@ export class Printer {
         await document.fonts.ready;
         await Promise.all([...document.images].map((img) => img.decode().catch(() => undefined)));
         const failed = [...document.fonts].filter((f) => f.status === 'error').map((f) => `${f.family} ${f.weight}`);
-        const missingImages = [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src'));
+        const missingImages = [...document.images].filter((img) => !img.complete || img.naturalWidth === 0).map((img) => img.getAttribute('src')?.replace(/\?v=[0-9a-f]+$/, '') ?? null);
         return { failed, missingImages, loaded: [...document.fonts].filter((f) => f.status === 'loaded').length };
-      }, doc.parts)) as Readiness;
+      }, parts)) as Readiness;
       if (ready.failed.length > 0) throw new PrintError(`polices non chargées pour « ${doc.title} » : ${ready.failed.join(', ')}`);
       if (ready.missingImages.length > 0) throw new PrintError(`images non chargées pour « ${doc.title} » : ${ready.missingImages.join(', ')}`);
       if (ready.loaded === 0) throw new PrintError(`aucune police chargée pour « ${doc.title} »`);

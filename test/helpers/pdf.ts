@@ -57,6 +57,22 @@ export async function pdfLinks(file: string, only?: number): Promise<string[]> {
   return uris;
 }
 
+/** Every link annotation of a PDF, read with pdf-lib: its URI (external links) and its description (/Contents). */
+export async function pdfLinkAnnotations(file: string): Promise<{ uri?: string; contents?: string }[]> {
+  const { doc } = await loadPdfFile(file);
+  const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined);
+  return doc.getPages().flatMap((page) => {
+    const annots = page.node.Annots();
+    return Array.from({ length: annots?.size() ?? 0 }, (_, i) => {
+      const annot = annots!.lookup(i) as PDFDict;
+      const action = annot.lookup(PDFName.of('A'));
+      const uri = text(action instanceof PDFDict ? action.lookup(PDFName.of('URI')) : undefined);
+      const contents = text(annot.lookup(PDFName.of('Contents')));
+      return { ...(uri !== undefined ? { uri } : {}), ...(contents !== undefined ? { contents } : {}) };
+    });
+  });
+}
+
 /** The internal links of one page (1-based): each link's description (/Contents) and the page (1-based) it goes to. */
 export async function pageLinks(file: string, page: number): Promise<{ contents: string; target: number }[]> {
   const { doc } = await loadPdfFile(file);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type { Manifest } from '../../src/pipeline/publish.js';
 import { testBrowser } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
-import { pdfLinks, pdfText } from '../helpers/pdf.js';
+import { pdfLinkAnnotations, pdfLinks, pdfText } from '../helpers/pdf.js';
 
 let browser: BrowserHandle;
 beforeAll(async () => {
@@ -54,6 +54,56 @@ describe('incremental builds', () => {
     const r = await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
     expect(r.printed.sort()).toEqual(['demo/fiches/01-de-quoi-parle-t-on.pdf', 'demo/fiches/02-commande-publique.pdf', 'demo/kit-demoess.pdf']);
     expect(pdfText(path.join(dist, 'demo/fiches/01-de-quoi-parle-t-on.pdf')).replace(/\s+/g, ' ')).toContain('« Achats publics responsables »');
+  });
+});
+
+/** The PDFs a build wrote, by path, as its manifest lists them. */
+const pdfsOf = (dist: string) =>
+  readManifest(dist)
+    .kits.flatMap((k) => [k.booklet, ...k.fiches])
+    .map((f) => f.path)
+    .sort();
+
+/** Builds the same sources again with --force in another folder and expects the same PDFs, byte for byte. */
+async function expectSameAsForced(sheets: string, dist: string): Promise<void> {
+  const forced = path.join(path.dirname(sheets), 'forced');
+  rmSync(forced, { recursive: true, force: true });
+  await build({ sheetsDir: sheets, outDir: forced, asOf: '2026-06-01', force: true }, { browser });
+  expect(pdfsOf(dist)).toEqual(pdfsOf(forced));
+  for (const file of pdfsOf(forced)) expect(readFileSync(path.join(dist, file)).equals(readFileSync(path.join(forced, file))), file).toBe(true);
+}
+
+describe('incremental builds print what a forced build prints', () => {
+  it('gives a renamed fiche its new web address in its QR code and links, in its PDF and in the booklet', async () => {
+    const { sheets, dist } = fixture();
+    await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    renameSync(path.join(sheets, 'demo/02-commande-publique.md'), path.join(sheets, 'demo/02-achats-responsables.md'));
+    await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+
+    const own = await pdfLinkAnnotations(path.join(dist, 'demo/fiches/02-achats-responsables.pdf'));
+    expect(own.map((a) => a.uri)).toContain('https://kits.example.org/demo/achats-responsables/');
+    expect(pdfText(path.join(dist, 'demo/fiches/02-achats-responsables.pdf'))).toContain('kits.example.org/demo/achats-responsables/');
+    // Fiche 1 refers to fiche 2: its link names fiche 2's new PDF.
+    expect(await pdfLinks(path.join(dist, 'demo/fiches/01-de-quoi-parle-t-on.pdf'))).toContain('https://kits.example.org/demo/02-achats-responsables.pdf');
+    // Nothing printed names the old address: not a link, not a link's description, in the fiche nor in the booklet
+    // (whose sommaire links to fiche 2's first page, not to a PDF online).
+    for (const file of ['demo/fiches/02-achats-responsables.pdf', 'demo/fiches/01-de-quoi-parle-t-on.pdf', 'demo/kit-demoess.pdf']) {
+      for (const annot of await pdfLinkAnnotations(path.join(dist, file))) expect(`${annot.uri ?? ''} ${annot.contents ?? ''}`, file).not.toMatch(/commande-publique/);
+    }
+    const booklet = await pdfLinks(path.join(dist, 'demo/kit-demoess.pdf'));
+    expect(booklet).toContain('https://kits.example.org/demo/achats-responsables/');
+    expect(booklet.filter((uri) => uri.endsWith('.pdf'))).toEqual([]);
+    await expectSameAsForced(sheets, dist);
+  });
+
+  it('prints the covers again when the publisher’s logo is edited under the same name', async () => {
+    const { sheets, dist } = fixture();
+    await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    const logo = path.join(sheets, 'demo/logo-rtes.svg');
+    writeFileSync(logo, readFileSync(logo, 'utf8').replace(/<\/svg>\s*$/, '<circle cx="29" cy="29" r="20" fill="#c00000"/></svg>\n'));
+    const r = await build({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    expect(r.printed).toEqual(['demo/kit-demoess.pdf']);
+    await expectSameAsForced(sheets, dist);
   });
 });
 
