@@ -84,7 +84,7 @@ describe('incremental builds print what a forced build prints', () => {
     expect(own.map((a) => a.uri)).toContain('https://kits.example.org/demo/achats-responsables/');
     expect(pdfText(path.join(dist, 'demo/fiches/02-achats-responsables.pdf'))).toContain('kits.example.org/demo/achats-responsables/');
     // Fiche 1 refers to fiche 2: its link names fiche 2's new PDF.
-    expect(await pdfLinks(path.join(dist, 'demo/fiches/01-de-quoi-parle-t-on.pdf'))).toContain('https://kits.example.org/demo/02-achats-responsables.pdf');
+    expect(await pdfLinks(path.join(dist, 'demo/fiches/01-de-quoi-parle-t-on.pdf'))).toContain('https://kits.example.org/demo/fiches/02-achats-responsables.pdf');
     // Nothing printed names the old address: not a link, not a link's description, in the fiche nor in the booklet
     // (whose sommaire links to fiche 2's first page, not to a PDF online).
     for (const file of ['demo/fiches/02-achats-responsables.pdf', 'demo/fiches/01-de-quoi-parle-t-on.pdf', 'demo/kit-demoess.pdf']) {
