@@ -147,6 +147,21 @@ const CASES: Case[] = [
     at: [['essai/01-essai.md', 14, 9], ['essai/01-essai.md', 14, 52], ['essai/01-essai.md', 9, 14]],
     says: /^(lien « http:\/\/www\.rtes\.fr\/(guide)? » non sécurisé|source « http:\/\/www\.rtes\.fr\/ » non sécurisée) : une adresse en https:\/\/ est attendue$/,
   },
+  {
+    // A link to a file is dead in the booklet and the PDFs (s6): to an existing fiche, its `:fiche[N]`; to a missing
+    // one, the fiche of that number if any; to any other file, a full https address or a cross-reference.
+    rule: 'lien-fichier',
+    severity: 'erreur',
+    at: [['essai/01-essai.md', 14, 6], ['essai/01-essai.md', 14, 50], ['essai/01-essai.md', 14, 79], ['essai/01-essai.md', 16, 4], ['essai/01-essai.md', 16, 30]],
+    says: new RegExp(
+      [
+        "^lien « 02-acces-au-foncier\\.md » vers le fichier d'une fiche, mort dans le livret et les PDF : le renvoi « :fiche\\[2\\] » est attendu",
+        '^lien « 09-foncier\\.md » vers un fichier introuvable, aucune fiche « 09-foncier\\.md » dans le kit : pour renvoyer à une fiche, un renvoi « :fiche\\[N\\] » est attendu, N le numéro de la fiche$',
+        '^lien « 02-foncier\\.md » vers un fichier introuvable, aucune fiche « 02-foncier\\.md » dans le kit : .* ; la fiche 2 du kit est « 02-acces-au-foncier\\.md », son renvoi « :fiche\\[2\\] »$',
+        '^lien « (guide\\.pdf|\\.\\./annexe\\.md) » vers un fichier, mort dans le livret et les PDF : une adresse web complète en https:// est attendue, ou, pour renvoyer à une fiche, un renvoi « :fiche\\[N\\] » est attendu',
+      ].join('|'),
+    ),
+  },
   { rule: 'html-brut', severity: 'erreur', at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 16, 10]], says: /^HTML brut ignoré : utilisez la syntaxe Markdown ou un encadré$/ },
   { rule: 'image-sans-alt', severity: 'erreur', at: [['essai/01-essai.md', 14, 1]], says: /^image « schema\.svg » sans texte alternatif : une description entre crochets est attendue/ },
   {
