@@ -69,6 +69,11 @@ export type Processor = ReturnType<typeof createProcessor>;
 export interface ParsedFiche {
   source: SourceFile;
   name: string;
+  /**
+   * The fiche's number, as its file name gives it (`06-…md`): the one the kit's checks use, so that a `numero`
+   * that disagrees with it is one error at `numero`, not also errors at every cross-reference to the fiche.
+   */
+  number: number;
   meta: FicheMeta;
   placeOf(field: string): Place;
   /** The YAML frontmatter's text and the line it starts on, from which `placeOf` finds its places. */
@@ -207,8 +212,8 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
       rule: 'numero-fichier',
     });
   }
-  file.data.ficheNumber = result.value.number;
+  file.data.ficheNumber = fileNumber;
   // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
   file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
-  return { fiche: { source, name, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
+  return { fiche: { source, name, number: fileNumber, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
 }

@@ -10,7 +10,7 @@ import { checkWebAddresses } from '../web/paths.js';
 export async function transformFiche(processor: Processor, parsed: ParsedFiche): Promise<{ fiche: Fiche; diagnostics: Diagnostic[] }> {
   const body = (await processor.run(parsed.tree, parsed.file)) as HastRoot;
   const fiche: Fiche = {
-    number: parsed.meta.number,
+    number: parsed.number,
     name: parsed.name,
     source: parsed.source,
     meta: parsed.meta,
