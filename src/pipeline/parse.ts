@@ -174,6 +174,37 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** A line that looks meant to close the header but is not « --- »: `--`, `----`, `—`, `...`. */
+const NEAR_FENCE = /^[-–—_=.~*][-–—_=.~* ]*$/;
+/** A line of a YAML header: blank, a comment, a field, a list item, or indented under one of them. */
+const YAML_LINE = /^(\s*|\s*#(?!#+ ).*|\s+\S.*|- .*|-|[\p{L}\p{N}_-]+:(\s.*)?)$/u;
+/** A field's key at the start of a line of the header. */
+const FIELD = /^([\p{L}\p{N}_-]+):(\s|$)/u;
+
+/**
+ * Where a fiche that opens its header with « --- » but never closes it expected its closing « --- », and what it
+ * says: at a line that looks like a fence (`--`), or else at the first line that is not YAML (the body's first
+ * title, `## Enjeux`, is not read as a YAML comment). Nothing if the file does not start with « --- » (the header is missing, not unclosed).
+ */
+function unclosedHeader(text: string): { line: number; column: number; message: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== '---') return undefined;
+  let lastField: string | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.trimEnd();
+    const after = lastField ? `après le champ « ${lastField} »` : 'après les champs';
+    if (NEAR_FENCE.test(line) && line !== '-') {
+      return { line: i + 1, column: 1, message: `en-tête YAML non fermé, « ${line} » trouvé : « --- » (trois tirets seuls sur la ligne) est attendu ${after}` };
+    }
+    if (!YAML_LINE.test(line)) {
+      const shown = line.length > 30 ? `${line.slice(0, 30)}…` : line;
+      return { line: i + 1, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue ${after}, avant « ${shown} »` };
+    }
+    lastField = FIELD.exec(line)?.[1] ?? lastField;
+  }
+  return { line: lines.length, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue ${lastField ? `après le champ « ${lastField} »` : 'après les champs'}, avant le texte de la fiche` };
+}
+
 /** Parses one fiche: Markdown tree and validated frontmatter, with positions. */
 export function parseFiche(processor: Processor, source: SourceFile): ParseResult {
   const file = new VFile({ path: source.absPath, value: source.text });
@@ -182,6 +213,8 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
   file.data.ficheNumber = Number(path.basename(source.absPath).slice(0, 2)) || 0;
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
   if (!yamlNode) {
+    const unclosed = unclosedHeader(source.text);
+    if (unclosed) return { body: { file, tree }, diagnostics: [{ file: source.path, ...unclosed, severity: 'erreur', rule: 'en-tete-non-ferme' }] };
     return {
       body: { file, tree },
       diagnostics: [

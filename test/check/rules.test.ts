@@ -26,7 +26,7 @@ const CASES: Case[] = [
     severity: 'erreur',
     // One error per file, at the mistake, with its usual cause (issue 13): a colon in a value, an apostrophe inside
     // single quotes, a quote never closed, a list item without « - », a misaligned field, a tab, a key twice in
-    // one item, a « [ » never closed, text after a closing « ] » or « " », an alias (a bomb of nested aliases must not be expanded).
+    // one item, a « [ » never closed, text after a closing « ] » or « " », a colon missing after a key (s6), an alias (a bomb of nested aliases must not be expanded).
     at: [
       ['essai/kit.yml', 3, 13],
       ['essai/01-essai.md', 3, 8],
@@ -40,6 +40,8 @@ const CASES: Case[] = [
       ['essai/09-crochet-ferme.md', 3, 8],
       ['essai/10-guillemets.md', 3, 8],
       ['essai/11-crochet-guillemets.md', 3, 8],
+      ['essai/12-deux-points.md', 4, 7],
+      ['essai/13-deux-points-liste.md', 9, 12],
       ['alias/kit.yml', 17, 26],
     ],
     says: new RegExp(
@@ -55,6 +57,7 @@ const CASES: Case[] = [
         '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] L’ESS en pratique"$',
         '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] « L’ESS en pratique »"$',
         '^texte après le guillemet fermant : la valeur s\'arrête au second « " » ; mettez toute la valeur entre guillemets droits, avec des guillemets « » à l\'intérieur, ex\\. titre: "« ESS » en pratique"$',
+        '^deux-points manquant après « (partie|adresse) » : « (partie: cles|adresse: https://www\\.rtes\\.fr/) » est attendu$',
         '^« \\[ » ouvert et jamais fermé : un « \\] » est attendu sur la même ligne ; pour un texte qui commence par « \\[ », mettez-le entre guillemets droits, ex\\. titre: "\\[…"$',
       ].join('|'),
     ),
@@ -67,6 +70,13 @@ const CASES: Case[] = [
   },
   { rule: 'fiche-schema', severity: 'erreur', at: [['essai/01-essai.md', 6, 14]], says: /^« mise-a-jour » vaut le texte « 10\/02\/2026 » : une date au format AAAA-MM-JJ est attendue$/ },
   { rule: 'en-tete-manquant', severity: 'erreur', at: [['essai/02-sans-en-tete.md', 1, 1]], says: /^en-tête YAML manquant : la fiche doit commencer par « --- »/ },
+  {
+    // The header opened but closed by « -- », « ---- » or not at all (s6): at the line where « --- » is expected.
+    rule: 'en-tete-non-ferme',
+    severity: 'erreur',
+    at: [['essai/01-essai.md', 10, 1], ['essai/02-sans-fin.md', 11, 1], ['essai/03-quatre-tirets.md', 10, 1]],
+    says: /^en-tête YAML non fermé(, « -{2,4} » trouvé : « --- » \(trois tirets seuls sur la ligne\) est attendu après le champ « sources »| : une ligne « --- » est attendue après le champ « sources », avant « ## Enjeux »)$/,
+  },
   { rule: 'nom-de-fichier', severity: 'erreur', at: [['essai/2-Commande_publique.md', 1, 1]], says: /^nom de fichier « 2-Commande_publique\.md » inattendu : « NN-nom-court\.md » est attendu/ },
   { rule: 'numero-fichier', severity: 'erreur', at: [['essai/02-autre.md', 2, 9]], says: /^numéro 3 différent de celui du nom de fichier : 2 est attendu$/ },
   { rule: 'numero-en-double', severity: 'erreur', at: [['essai/01-essai.md', 2, 9]], says: /^numéro 1 déjà pris par .*01-autre\.md : un numéro unique est attendu$/ },
