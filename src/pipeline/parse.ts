@@ -192,17 +192,21 @@ function unclosedHeader(text: string): { line: number; column: number; message: 
   let lastField: string | undefined;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!.trimEnd();
-    const after = lastField ? `après le champ « ${lastField} »` : 'après les champs';
-    if (NEAR_FENCE.test(line) && line !== '-') {
-      return { line: i + 1, column: 1, message: `en-tête YAML non fermé, « ${line} » trouvé : « --- » (trois tirets seuls sur la ligne) est attendu ${after}` };
+    const fence = NEAR_FENCE.test(line) && line !== '-';
+    if (!fence && YAML_LINE.test(line)) {
+      lastField = FIELD.exec(line)?.[1] ?? lastField;
+      continue;
     }
-    if (!YAML_LINE.test(line)) {
-      const shown = line.length > 30 ? `${line.slice(0, 30)}…` : line;
-      return { line: i + 1, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue ${after}, avant « ${shown} »` };
-    }
-    lastField = FIELD.exec(line)?.[1] ?? lastField;
+    // A « --- » followed by no field at all is a fiche without a header (a rule at its top), not an unclosed one.
+    if (!lastField) return undefined;
+    if (fence) return { line: i + 1, column: 1, message: `en-tête YAML non fermé, « ${line} » trouvé : « --- » (trois tirets seuls sur la ligne) est attendu après le champ « ${lastField} »` };
+    const shown = line.length > 30 ? `${line.slice(0, 30)}…` : line;
+    return { line: i + 1, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue après le champ « ${lastField} », avant « ${shown} »` };
   }
-  return { line: lines.length, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue ${lastField ? `après le champ « ${lastField} »` : 'après les champs'}, avant le texte de la fiche` };
+  if (!lastField) return undefined;
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === '') last--;
+  return { line: last + 2, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue après le champ « ${lastField} », puis le texte de la fiche` };
 }
 
 /** Parses one fiche: Markdown tree and validated frontmatter, with positions. */

@@ -136,16 +136,17 @@ export interface OutOfOrder<T> {
 export function outOfOrder<T extends Listed>(partIds: string[], fiches: T[]): OutOfOrder<T>[] {
   const parts = new Set(partIds);
   const listed = contentsOrder(partIds, fiches.filter((f) => parts.has(f.part)));
-  // longest[i]: the length of the longest increasing run of numbers that starts at listed[i].
+  // longest[i]: the length of the longest run of numbers that starts at listed[i] and never decreases (two fiches
+  // with one number are numero-en-double's error, not this warning's).
   const longest = listed.map(() => 1);
   for (let i = listed.length - 1; i >= 0; i--) {
-    for (let j = i + 1; j < listed.length; j++) if (listed[j]!.number > listed[i]!.number) longest[i] = Math.max(longest[i]!, longest[j]! + 1);
+    for (let j = i + 1; j < listed.length; j++) if (listed[j]!.number >= listed[i]!.number) longest[i] = Math.max(longest[i]!, longest[j]! + 1);
   }
   const kept = new Set<number>();
   let want = Math.max(0, ...longest);
   let last = -Infinity;
   for (let i = 0; i < listed.length && want > 0; i++) {
-    if (longest[i] === want && listed[i]!.number > last) {
+    if (longest[i] === want && listed[i]!.number >= last) {
       kept.add(i);
       last = listed[i]!.number;
       want--;
