@@ -119,7 +119,7 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
       diagnostics.push(...competencesDiagnostics);
       if (!config) return;
       diagnostics.push(...checkKit(loaded.source, config, fiches, unreadable));
-      if (competences) diagnostics.push(...checkCompetences(competences, config.parts.map((p) => p.id), fiches.map((f) => f.number)));
+      if (competences) diagnostics.push(...checkCompetences(competences, config.parts.map((p) => p.id), [...fiches, ...unreadable].map((f) => f.number)));
       else if (competencesDiagnostics.length === 0) {
         for (const fiche of fiches) {
           for (const place of fiche.diagrams) {

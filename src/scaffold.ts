@@ -4,8 +4,10 @@ import slugify from '@sindresorhus/slugify';
 import { stringify } from 'yaml';
 import { SourceError, UsageError } from './errors.js';
 import type { KitConfig } from './config/schema.js';
+import type { KitSource } from './model.js';
 import { loadKit, selectKits } from './pipeline/load.js';
-import { parseKitConfig } from './pipeline/parse.js';
+import { createProcessor, parseFiche, parseKitConfig } from './pipeline/parse.js';
+import { outOfOrder, outOfOrderMessage, type Listed } from './pipeline/transform.js';
 
 /** A part of a kit, as `kitess nouvelle-fiche` offers it. */
 export interface PartChoice {
@@ -20,7 +22,7 @@ export interface NewFicheOptions {
   title: string;
   /** Identifier of the part; asked with `askPart` when missing and the kit has more than one. */
   part?: string;
-  /** The fiche's number; the next free one by default. */
+  /** The fiche's number; by default the first free one that keeps the contents in number order, else the next free one. */
   number?: number;
   /** Date of `mise-a-jour` (AAAA-MM-JJ); today by default. */
   date?: string;
@@ -34,6 +36,8 @@ export interface NewFiche {
   file: string;
   number: number;
   part: PartChoice;
+  /** When the contents list the new fiche out of number order (the warning `check` gives), what they do, in French. */
+  outOfOrder?: string;
 }
 
 /** Longest file-name slug: long titles are cut at a word. */
@@ -109,11 +113,34 @@ Ce qu'a fait la collectivité, avec dates et chiffres (à remplacer).
 }
 
 /** Reads the kit's settings; a kit.yml with errors stops here with its diagnostics. */
-async function readKit(sheetsDir: string, id: string): Promise<{ config: KitConfig; dir: string; names: string[] }> {
+async function readKit(sheetsDir: string, id: string): Promise<{ config: KitConfig; source: KitSource; dir: string; names: string[] }> {
   const { source } = await loadKit(sheetsDir, id);
   const { config, diagnostics } = parseKitConfig(source);
   if (!config || diagnostics.some((d) => d.severity === 'erreur')) throw new SourceError(diagnostics);
-  return { config, dir: source.dir, names: (await readdir(source.dir)).filter((n) => n.endsWith('.md')) };
+  return { config, source, dir: source.dir, names: (await readdir(source.dir)).filter((n) => n.endsWith('.md')) };
+}
+
+/** The number and part of each fiche of the kit whose header reads (the others have no part to order them by). */
+function listedFiches(source: KitSource): Listed[] {
+  const processor = createProcessor();
+  return source.sheets.flatMap((sheet) => {
+    const { fiche } = parseFiche(processor, sheet);
+    return fiche ? [{ number: fiche.number, part: fiche.meta.part }] : [];
+  });
+}
+
+/**
+ * The number a new fiche of `part` takes by default: the first free one listed in number order in the contents
+ * (above the fiches of its part and of the parts before it, below those of the parts after it), else the next free
+ * one, which the contents list out of order.
+ */
+function defaultNumber(partIds: string[], part: string, listed: Listed[], taken: Set<number>): number {
+  const index = partIds.indexOf(part);
+  const rank = (f: Listed) => partIds.indexOf(f.part);
+  const low = Math.max(0, ...listed.filter((f) => rank(f) >= 0 && rank(f) <= index).map((f) => f.number));
+  const high = Math.min(100, ...listed.filter((f) => rank(f) > index).map((f) => f.number));
+  for (let n = low + 1; n < high; n++) if (!taken.has(n)) return n;
+  return Math.max(0, ...taken) + 1;
 }
 
 /**
@@ -122,7 +149,7 @@ async function readKit(sheetsDir: string, id: string): Promise<{ config: KitConf
  */
 export async function createFiche(options: NewFicheOptions): Promise<NewFiche> {
   const [id] = await selectKits(options.sheetsDir, [options.kit]);
-  const { config, dir, names } = await readKit(options.sheetsDir, id!);
+  const { config, source, dir, names } = await readKit(options.sheetsDir, id!);
   const title = options.title.trim();
   const slug = ficheSlug(title);
   if (!slug) throw new UsageError(`titre « ${options.title} » inutilisable : un titre avec au moins une lettre ou un chiffre est attendu`);
@@ -132,9 +159,11 @@ export async function createFiche(options: NewFicheOptions): Promise<NewFiche> {
     const m = /^(\d+)-/.exec(name);
     if (m) taken.set(Number(m[1]), name);
   }
-  const number = options.number ?? Math.max(0, ...taken.keys()) + 1;
-  if (!Number.isInteger(number) || number < 1 || number > 99) throw new UsageError(`numéro ${number} impossible : un numéro de 1 à 99 est attendu`);
-  if (taken.has(number)) throw new UsageError(`numéro ${number} déjà pris par ${taken.get(number)} : un numéro libre est attendu (le prochain est ${Math.max(...taken.keys()) + 1})`);
+  if (options.number !== undefined) {
+    const n = options.number;
+    if (!Number.isInteger(n) || n < 1 || n > 99) throw new UsageError(`numéro ${n} impossible : un numéro de 1 à 99 est attendu`);
+    if (taken.has(n)) throw new UsageError(`numéro ${n} déjà pris par ${taken.get(n)} : un numéro libre est attendu (le prochain est ${Math.max(...taken.keys()) + 1})`);
+  }
   const sameName = names.find((n) => n.replace(/^\d+-/, '').replace(/\.md$/, '') === slug);
   if (sameName) throw new UsageError(`nom « ${slug} » déjà pris par ${sameName} : un autre titre est attendu`);
 
@@ -149,6 +178,17 @@ export async function createFiche(options: NewFicheOptions): Promise<NewFiche> {
   const part = parts.find((p) => p.id === partId);
   if (!part) throw new UsageError(`partie « ${partId} » absente de ${id}/kit.yml : ${list} attendue`);
 
+  // The part decides where the contents list the fiche: its number follows that order when a free one can.
+  const partIds = parts.map((p) => p.id);
+  const listed = listedFiches(source);
+  const number = options.number ?? defaultNumber(partIds, part.id, listed, new Set(taken.keys()));
+  if (number > 99) throw new UsageError(`aucun numéro libre dans le kit « ${id} » : 99 fiches au plus sont attendues`);
+  const mine = outOfOrder(partIds, [...listed, { number, part: part.id }]).find((o) => o.fiche.number === number);
+  const why = options.number !== undefined ? `le numéro ${number} demandé sort de l'ordre des numéros` : "aucun numéro libre ne la garde dans l'ordre des numéros";
+  const outOfOrderNote = mine
+    ? `la ${outOfOrderMessage(mine, 'sera listée')} ; ${why} : « kitess check » le signale par un avertissement (ordre-sommaire) sur cette fiche, jusqu'à ce que vous renumérotiez les fiches ou changiez sa partie`
+    : undefined;
+
   const file = path.join(dir, `${String(number).padStart(2, '0')}-${slug}.md`);
   const text = ficheSkeleton({ number, title, part: part.id, date: options.date ?? localDate() });
   try {
@@ -158,5 +198,5 @@ export async function createFiche(options: NewFicheOptions): Promise<NewFiche> {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${path.basename(file)} existe déjà : un autre titre ou numéro est attendu`);
     throw error;
   }
-  return { file, number, part };
+  return { file, number, part, ...(outOfOrderNote ? { outOfOrder: outOfOrderNote } : {}) };
 }

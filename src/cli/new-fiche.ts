@@ -57,7 +57,8 @@ export function registerNewFiche(program: Command): void {
       process.stdout.write(
         `Créé ${shown.startsWith('..') ? created.file : shown} : fiche ${created.number}, partie « ${created.part.title} », en brouillon.\n` +
           `Complétez-la, vérifiez-la avec « kitess check ${kit} », regardez-la avec « kitess preview ${kit} », ` +
-          `puis retirez la ligne « statut: brouillon » quand elle est prête à paraître.\n`,
+          `puis retirez la ligne « statut: brouillon » quand elle est prête à paraître.\n` +
+          (created.outOfOrder ? `Attention : ${created.outOfOrder}.\n` : ''),
       );
     });
 }

@@ -1,4 +1,9 @@
 import type { YAMLError } from 'yaml';
+import { FRENCH_KEYS } from './schema.js';
+
+/** The keys of fiches and kit.yml, French and English, in plain spelling (no accents, lower case). */
+const plain = (key: string) => key.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+const KNOWN_KEYS = new Set([...Object.keys(FRENCH_KEYS), ...Object.values(FRENCH_KEYS)].map(plain));
 
 /** A line of the YAML text: its text and the offset where it starts. */
 interface Line {
@@ -48,7 +53,7 @@ function doubleQuoted(value: string): string {
 /**
  * Turns the YAML parser's first error into one French message at the place of the mistake, with the usual cause:
  * an apostrophe inside single quotes, a quote or a bracket never closed, a tab, a list item without « - », a misaligned field,
- * a colon inside a value. Only the first error is kept: the parser's later ones follow from it.
+ * a colon inside a value or missing after a key. Only the first error is kept: the parser's later ones follow from it.
  */
 export function explainYamlError(errors: readonly YAMLError[], source: string): { offset: number; message: string } {
   const error = errors[0]!;
@@ -80,6 +85,22 @@ export function explainYamlError(errors: readonly YAMLError[], source: string): 
     const opened = lines.slice(0, index + 1).reverse().find((l) => new RegExp(`^ *(?:- +)?(?:[^\\s:#'"][^:#]*?: +)?${q}`).test(l.text));
     const at = opened ? opened.start + opened.text.indexOf(q) : offset;
     return { offset: at, message: `guillemet « ${q} » ouvert et jamais fermé : un « ${q} » est attendu à la fin du texte, sur la même ligne` };
+  }
+  // A line with no « key: » where yaml expected one (`partie leviers`): the colon after the key is missing. yaml
+  // reads the line as the start of a key that runs on (MULTILINE_IMPLICIT_KEY) or has no value (MISSING_CHAR).
+  if ((error.code === 'MULTILINE_IMPLICIT_KEY' || error.code === 'MISSING_CHAR') && !keyOf(line.text) && !blank(line.text)) {
+    const words = /^( *(?:- +)?)([^\s:#'"]+)(?: +(.*))?$/.exec(line.text);
+    if (words && KNOWN_KEYS.has(plain(words[2]!))) {
+      const value = words[3]?.trim();
+      return {
+        offset: line.start + words[1]!.length + words[2]!.length,
+        message: `deux-points manquant après « ${words[2]} » : « ${words[1]!.trimStart()}${words[2]}:${value ? ` ${value}` : ''} » est attendu`,
+      };
+    }
+    return {
+      offset: line.start + indent(line.text),
+      message: `ligne « ${line.text.trim()} » sans deux-points : une ligne « champ: valeur » est attendue (une valeur sur plusieurs lignes se continue en retrait sous son champ)`,
+    };
   }
   if (error.code === 'BLOCK_AS_IMPLICIT_KEY' || error.code === 'MULTILINE_IMPLICIT_KEY') {
     const value = line.text.slice(line.text.indexOf(':') + 1);

@@ -60,9 +60,13 @@ export function readCompetences(kitDir: string): { competences?: Competences; di
   return { competences: { ...result.value, placeOf, file }, diagnostics: [] };
 }
 
-/** Checks what only the kit can tell: the part named exists, the fiches named exist. */
+/**
+ * Checks what only the kit can tell: the part named exists, the fiches named exist. `fiches` are the numbers the
+ * fiches' file names give, those whose header is wrong included (that error is reported once, at the fiche).
+ */
 export function checkCompetences(c: Competences, parts: string[], fiches: number[]): Diagnostic[] {
   const out: Diagnostic[] = [];
+  const numbers = [...new Set(fiches)].sort((a, b) => a - b);
   if (c.part !== undefined && !parts.includes(c.part)) {
     out.push({ file: c.file, ...c.placeOf('partie'), severity: 'erreur', message: `partie « ${c.part} » absente de kit.yml : ${parts.map((p) => `« ${p} »`).join(', ')} attendue`, rule: 'schema-competences' });
   }
@@ -73,7 +77,7 @@ export function checkCompetences(c: Competences, parts: string[], fiches: number
         file: c.file,
         ...c.placeOf(`competences.${i}.fiches.${j}`),
         severity: 'erreur',
-        message: `fiche ${n} inexistante dans le kit : un numéro parmi ${[...fiches].sort((a, b) => a - b).join(', ')} est attendu`,
+        message: `fiche ${n} inexistante dans le kit : un numéro parmi ${numbers.join(', ')} est attendu`,
         rule: 'schema-competences',
       });
     }),

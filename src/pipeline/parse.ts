@@ -69,6 +69,11 @@ export type Processor = ReturnType<typeof createProcessor>;
 export interface ParsedFiche {
   source: SourceFile;
   name: string;
+  /**
+   * The fiche's number, as its file name gives it (`06-…md`): the one the kit's checks use, so that a `numero`
+   * that disagrees with it is one error at `numero`, not also errors at every cross-reference to the fiche.
+   */
+  number: number;
   meta: FicheMeta;
   placeOf(field: string): Place;
   /** The YAML frontmatter's text and the line it starts on, from which `placeOf` finds its places. */
@@ -169,6 +174,41 @@ export interface ParseResult {
   diagnostics: Diagnostic[];
 }
 
+/** A line that looks meant to close the header but is not « --- »: `--`, `----`, `—`, `...`. */
+const NEAR_FENCE = /^[-–—_=.~*][-–—_=.~* ]*$/;
+/** A line of a YAML header: blank, a comment, a field, a list item, or indented under one of them. */
+const YAML_LINE = /^(\s*|\s*#(?!#+ ).*|\s+\S.*|- .*|-|[\p{L}\p{N}_-]+:(\s.*)?)$/u;
+/** A field's key at the start of a line of the header. */
+const FIELD = /^([\p{L}\p{N}_-]+):(\s|$)/u;
+
+/**
+ * Where a fiche that opens its header with « --- » but never closes it expected its closing « --- », and what it
+ * says: at a line that looks like a fence (`--`), or else at the first line that is not YAML (the body's first
+ * title, `## Enjeux`, is not read as a YAML comment). Nothing if the file does not start with « --- » (the header is missing, not unclosed).
+ */
+function unclosedHeader(text: string): { line: number; column: number; message: string } | undefined {
+  const lines = text.split(/\r?\n/);
+  if (lines[0]?.trimEnd() !== '---') return undefined;
+  let lastField: string | undefined;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i]!.trimEnd();
+    const fence = NEAR_FENCE.test(line) && line !== '-';
+    if (!fence && YAML_LINE.test(line)) {
+      lastField = FIELD.exec(line)?.[1] ?? lastField;
+      continue;
+    }
+    // A « --- » followed by no field at all is a fiche without a header (a rule at its top), not an unclosed one.
+    if (!lastField) return undefined;
+    if (fence) return { line: i + 1, column: 1, message: `en-tête YAML non fermé, « ${line} » trouvé : « --- » (trois tirets seuls sur la ligne) est attendu après le champ « ${lastField} »` };
+    const shown = line.length > 30 ? `${line.slice(0, 30)}…` : line;
+    return { line: i + 1, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue après le champ « ${lastField} », avant « ${shown} »` };
+  }
+  if (!lastField) return undefined;
+  let last = lines.length - 1;
+  while (last > 0 && lines[last]!.trim() === '') last--;
+  return { line: last + 2, column: 1, message: `en-tête YAML non fermé : une ligne « --- » est attendue après le champ « ${lastField} », puis le texte de la fiche` };
+}
+
 /** Parses one fiche: Markdown tree and validated frontmatter, with positions. */
 export function parseFiche(processor: Processor, source: SourceFile): ParseResult {
   const file = new VFile({ path: source.absPath, value: source.text });
@@ -177,6 +217,8 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
   file.data.ficheNumber = Number(path.basename(source.absPath).slice(0, 2)) || 0;
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
   if (!yamlNode) {
+    const unclosed = unclosedHeader(source.text);
+    if (unclosed) return { body: { file, tree }, diagnostics: [{ file: source.path, ...unclosed, severity: 'erreur', rule: 'en-tete-non-ferme' }] };
     return {
       body: { file, tree },
       diagnostics: [
@@ -207,8 +249,8 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
       rule: 'numero-fichier',
     });
   }
-  file.data.ficheNumber = result.value.number;
+  file.data.ficheNumber = fileNumber;
   // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
   file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
-  return { fiche: { source, name, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
+  return { fiche: { source, name, number: fileNumber, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
 }

@@ -10,7 +10,7 @@ import { checkWebAddresses } from '../web/paths.js';
 export async function transformFiche(processor: Processor, parsed: ParsedFiche): Promise<{ fiche: Fiche; diagnostics: Diagnostic[] }> {
   const body = (await processor.run(parsed.tree, parsed.file)) as HastRoot;
   const fiche: Fiche = {
-    number: parsed.meta.number,
+    number: parsed.number,
     name: parsed.name,
     source: parsed.source,
     meta: parsed.meta,
@@ -109,34 +109,82 @@ export function checkKit(source: KitSource, config: KitConfig, fiches: Fiche[], 
   return diagnostics;
 }
 
-/** The fiches in the booklet's order: by part, in kit.yml's order, then by number. */
-function contentsOrder(config: KitConfig, fiches: Fiche[]): Fiche[] {
-  const order = new Map(config.parts.map((p, i) => [p.id, i]));
-  return [...fiches].sort((a, b) => (order.get(a.meta.part)! - order.get(b.meta.part)!) || a.number - b.number);
+/** A fiche as the contents order sees it: its number and its part. */
+export interface Listed {
+  number: number;
+  part: string;
 }
 
-/** Warns where the contents would list a fiche after one with a higher number (its part comes later in kit.yml). */
-function checkContentsOrder(config: KitConfig, fiches: Fiche[]): Diagnostic[] {
-  const parts = new Set(config.parts.map((p) => p.id));
-  const diagnostics: Diagnostic[] = [];
-  let highest: Fiche | undefined;
-  for (const fiche of contentsOrder(config, fiches.filter((f) => parts.has(f.meta.part)))) {
-    if (highest && fiche.number < highest.number) {
-      diagnostics.push({
-        file: fiche.source.path,
-        ...fiche.placeOf('part'),
-        severity: 'avertissement',
-        message:
-          `fiche ${fiche.number} listée après la fiche ${highest.number} dans le sommaire, sa partie « ${fiche.meta.part} » venant après « ${highest.meta.part} » dans kit.yml : ` +
-          'des numéros croissants sont attendus (changez la partie ou renumérotez)',
-        rule: 'ordre-sommaire',
-      });
-    } else highest = fiche;
+/** The fiches in the booklet's order: by part, in kit.yml's order, then by number. */
+function contentsOrder<T extends Listed>(partIds: string[], fiches: T[]): T[] {
+  const order = new Map(partIds.map((p, i) => [p, i]));
+  return [...fiches].sort((a, b) => (order.get(a.part)! - order.get(b.part)!) || a.number - b.number);
+}
+
+/** A fiche the contents list out of number order, and the fiches listed just before and after it that are in order. */
+export interface OutOfOrder<T> {
+  fiche: T;
+  before?: T;
+  after?: T;
+}
+
+/**
+ * The fiches that break the number order of the contents, and only they: the contents keep in order the longest
+ * run of increasing numbers they can (the earliest listed, when two runs are as long); every other fiche is out of
+ * order. A fiche 24 of a middle part is one fiche out of order, not the eleven fiches of the next parts.
+ */
+export function outOfOrder<T extends Listed>(partIds: string[], fiches: T[]): OutOfOrder<T>[] {
+  const parts = new Set(partIds);
+  const listed = contentsOrder(partIds, fiches.filter((f) => parts.has(f.part)));
+  // longest[i]: the length of the longest run of numbers that starts at listed[i] and never decreases (two fiches
+  // with one number are numero-en-double's error, not this warning's).
+  const longest = listed.map(() => 1);
+  for (let i = listed.length - 1; i >= 0; i--) {
+    for (let j = i + 1; j < listed.length; j++) if (listed[j]!.number >= listed[i]!.number) longest[i] = Math.max(longest[i]!, longest[j]! + 1);
   }
-  return diagnostics;
+  const kept = new Set<number>();
+  let want = Math.max(0, ...longest);
+  let last = -Infinity;
+  for (let i = 0; i < listed.length && want > 0; i++) {
+    if (longest[i] === want && listed[i]!.number >= last) {
+      kept.add(i);
+      last = listed[i]!.number;
+      want--;
+    }
+  }
+  const out: OutOfOrder<T>[] = [];
+  listed.forEach((fiche, i) => {
+    if (kept.has(i)) return;
+    const before = [...kept].filter((k) => k < i).pop();
+    const after = [...kept].find((k) => k > i);
+    out.push({ fiche, ...(before !== undefined ? { before: listed[before]! } : {}), ...(after !== undefined ? { after: listed[after]! } : {}) });
+  });
+  return out;
+}
+
+/** What the contents do with a fiche out of number order, in French: where they list it, and why (its part). */
+export function outOfOrderMessage({ fiche, before, after }: OutOfOrder<Listed>, listed = 'listée'): string {
+  const where =
+    before && before.number > fiche.number
+      ? `${listed} après la fiche ${before.number} dans le sommaire, sa partie « ${fiche.part} » venant après « ${before.part} » dans kit.yml`
+      : `${listed} avant la fiche ${after!.number} dans le sommaire, sa partie « ${fiche.part} » venant avant « ${after!.part} » dans kit.yml`;
+  return `fiche ${fiche.number} ${where}`;
+}
+
+/** Warns at each fiche the contents list out of number order (its part comes earlier or later in kit.yml). */
+function checkContentsOrder(config: KitConfig, fiches: Fiche[]): Diagnostic[] {
+  const listed = fiches.map((f) => ({ number: f.number, part: f.meta.part, fiche: f }));
+  return outOfOrder(config.parts.map((p) => p.id), listed).map((found) => ({
+    file: found.fiche.fiche.source.path,
+    ...found.fiche.fiche.placeOf('part'),
+    severity: 'avertissement' as const,
+    message: `${outOfOrderMessage(found)} : des numéros croissants sont attendus (changez la partie ou renumérotez)`,
+    rule: 'ordre-sommaire',
+  }));
 }
 
 /** Assembles a kit from its config and fiches, sorted by part order then number. */
 export function makeKit(source: KitSource, config: KitConfig, fiches: Fiche[]): Kit {
-  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: contentsOrder(config, fiches) };
+  const listed = contentsOrder(config.parts.map((p) => p.id), fiches.map((fiche) => ({ number: fiche.number, part: fiche.meta.part, fiche })));
+  return { id: source.id, dir: source.dir, config, configPath: source.config.path, fiches: listed.map((l) => l.fiche) };
 }

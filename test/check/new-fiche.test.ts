@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { check } from '../../src/check.js';
 import { askPart } from '../../src/cli/new-fiche.js';
 import { ficheSlug, localDate } from '../../src/scaffold.js';
 import { runCli } from '../helpers/cli.js';
-import { copySheets } from '../helpers/fixtures.js';
+import { copySheets, edit } from '../helpers/fixtures.js';
 
 const newFiche = (sheets: string, ...args: string[]) => runCli(['nouvelle-fiche', ...args, '--sheets', sheets], path.dirname(sheets));
 const files = (sheets: string) => readdirSync(path.join(sheets, 'demo')).filter((n) => n.endsWith('.md'));
@@ -54,6 +54,36 @@ describe('kitess nouvelle-fiche (issue 15)', () => {
       expect(r.code).toBe(2);
     }
     expect(files(sheets)).toEqual(before);
+  });
+
+  it('takes the first free number that keeps the contents in number order, when there is one: check then has nothing to say (s6)', async () => {
+    // Fiches 1 and 2 in « cles », 4 in « leviers »: a new fiche of « cles » takes 3, not 5.
+    const sheets = copySheets('pipeline');
+    const demo = path.join(sheets, 'demo');
+    edit(path.join(demo, '02-commande-publique.md'), 'partie: leviers', 'partie: cles');
+    edit(path.join(demo, '03-contractualisation.md'), 'numero: 3', 'numero: 4');
+    renameSync(path.join(demo, '03-contractualisation.md'), path.join(demo, '04-contractualisation.md'));
+    expect((await check({ sheetsDir: sheets })).diagnostics).toEqual([]);
+    const r = newFiche(sheets, 'demo', 'Foncier', '--partie', 'cles');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('03-foncier.md : fiche 3');
+    expect(r.stdout).not.toContain('Attention');
+    expect((await check({ sheetsDir: sheets })).diagnostics).toEqual([]);
+  });
+
+  it('when no free number keeps that order, takes the next one and says so; check gives that one warning, on the new fiche (s6)', async () => {
+    // Fiche 1 in « cles », 2 and 3 in « leviers »: a new fiche of « cles » is 4, listed before fiche 2.
+    const sheets = copySheets('pipeline');
+    const r = newFiche(sheets, 'demo', 'Foncier', '--partie', 'cles');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('04-foncier.md : fiche 4');
+    expect(r.stdout).toContain(
+      "Attention : la fiche 4 sera listée avant la fiche 2 dans le sommaire, sa partie « cles » venant avant « leviers » dans kit.yml ; aucun numéro libre ne la garde dans l'ordre des numéros : « kitess check » le signale par un avertissement (ordre-sommaire) sur cette fiche, jusqu'à ce que vous renumérotiez les fiches ou changiez sa partie.\n",
+    );
+    const { diagnostics } = await check({ sheetsDir: sheets });
+    expect(diagnostics.map((d) => `${path.basename(d.file)}:${d.line}:${d.column} ${d.severity} ${d.rule} ${d.message}`)).toEqual([
+      '04-foncier.md:4:9 avertissement ordre-sommaire fiche 4 listée avant la fiche 2 dans le sommaire, sa partie « cles » venant avant « leviers » dans kit.yml : des numéros croissants sont attendus (changez la partie ou renumérotez)',
+    ]);
   });
 
   it('asks for the part as a numbered list, again until the answer is one of them', async () => {

@@ -26,7 +26,7 @@ const CASES: Case[] = [
     severity: 'erreur',
     // One error per file, at the mistake, with its usual cause (issue 13): a colon in a value, an apostrophe inside
     // single quotes, a quote never closed, a list item without « - », a misaligned field, a tab, a key twice in
-    // one item, a « [ » never closed, text after a closing « ] » or « " », an alias (a bomb of nested aliases must not be expanded).
+    // one item, a « [ » never closed, text after a closing « ] » or « " », a colon missing after a key (s6), an alias (a bomb of nested aliases must not be expanded).
     at: [
       ['essai/kit.yml', 3, 13],
       ['essai/01-essai.md', 3, 8],
@@ -40,6 +40,8 @@ const CASES: Case[] = [
       ['essai/09-crochet-ferme.md', 3, 8],
       ['essai/10-guillemets.md', 3, 8],
       ['essai/11-crochet-guillemets.md', 3, 8],
+      ['essai/12-deux-points.md', 4, 7],
+      ['essai/13-deux-points-liste.md', 9, 12],
       ['alias/kit.yml', 17, 26],
     ],
     says: new RegExp(
@@ -55,6 +57,7 @@ const CASES: Case[] = [
         '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] L’ESS en pratique"$',
         '^texte après « \\] » : une valeur qui commence par « \\[ » est lue comme une liste ; mettez toute la valeur entre guillemets droits, ex\\. titre: "\\[Brouillon\\] « L’ESS en pratique »"$',
         '^texte après le guillemet fermant : la valeur s\'arrête au second « " » ; mettez toute la valeur entre guillemets droits, avec des guillemets « » à l\'intérieur, ex\\. titre: "« ESS » en pratique"$',
+        '^deux-points manquant après « (partie|adresse) » : « (partie: cles|adresse: https://www\\.rtes\\.fr/) » est attendu$',
         '^« \\[ » ouvert et jamais fermé : un « \\] » est attendu sur la même ligne ; pour un texte qui commence par « \\[ », mettez-le entre guillemets droits, ex\\. titre: "\\[…"$',
       ].join('|'),
     ),
@@ -67,6 +70,13 @@ const CASES: Case[] = [
   },
   { rule: 'fiche-schema', severity: 'erreur', at: [['essai/01-essai.md', 6, 14]], says: /^« mise-a-jour » vaut le texte « 10\/02\/2026 » : une date au format AAAA-MM-JJ est attendue$/ },
   { rule: 'en-tete-manquant', severity: 'erreur', at: [['essai/02-sans-en-tete.md', 1, 1]], says: /^en-tête YAML manquant : la fiche doit commencer par « --- »/ },
+  {
+    // The header opened but closed by « -- », « ---- » or not at all (s6): at the line where « --- » is expected.
+    rule: 'en-tete-non-ferme',
+    severity: 'erreur',
+    at: [['essai/01-essai.md', 10, 1], ['essai/02-sans-fin.md', 11, 1], ['essai/03-quatre-tirets.md', 10, 1]],
+    says: /^en-tête YAML non fermé(, « -{2,4} » trouvé : « --- » \(trois tirets seuls sur la ligne\) est attendu après le champ « sources »| : une ligne « --- » est attendue après le champ « sources », avant « ## Enjeux »)$/,
+  },
   { rule: 'nom-de-fichier', severity: 'erreur', at: [['essai/2-Commande_publique.md', 1, 1]], says: /^nom de fichier « 2-Commande_publique\.md » inattendu : « NN-nom-court\.md » est attendu/ },
   { rule: 'numero-fichier', severity: 'erreur', at: [['essai/02-autre.md', 2, 9]], says: /^numéro 3 différent de celui du nom de fichier : 2 est attendu$/ },
   { rule: 'numero-en-double', severity: 'erreur', at: [['essai/01-essai.md', 2, 9]], says: /^numéro 1 déjà pris par .*01-autre\.md : un numéro unique est attendu$/ },
@@ -146,6 +156,21 @@ const CASES: Case[] = [
     // A link in the body, a reference-style link (at the link) and a source's url.
     at: [['essai/01-essai.md', 14, 9], ['essai/01-essai.md', 14, 52], ['essai/01-essai.md', 9, 14]],
     says: /^(lien « http:\/\/www\.rtes\.fr\/(guide)? » non sécurisé|source « http:\/\/www\.rtes\.fr\/ » non sécurisée) : une adresse en https:\/\/ est attendue$/,
+  },
+  {
+    // A link to a file is dead in the booklet and the PDFs (s6): to an existing fiche, its `:fiche[N]`; to a missing
+    // one, the fiche of that number if any; to any other file, a full https address or a cross-reference.
+    rule: 'lien-fichier',
+    severity: 'erreur',
+    at: [['essai/01-essai.md', 14, 6], ['essai/01-essai.md', 14, 50], ['essai/01-essai.md', 14, 79], ['essai/01-essai.md', 16, 4], ['essai/01-essai.md', 16, 30]],
+    says: new RegExp(
+      [
+        "^lien « 02-acces-au-foncier\\.md » vers le fichier d'une fiche, mort dans le livret et les PDF : le renvoi « :fiche\\[2\\] » est attendu",
+        '^lien « 09-foncier\\.md » vers un fichier introuvable, aucune fiche « 09-foncier\\.md » dans le kit : pour renvoyer à une fiche, un renvoi « :fiche\\[N\\] » est attendu, N le numéro de la fiche$',
+        '^lien « 02-foncier\\.md » vers un fichier introuvable, aucune fiche « 02-foncier\\.md » dans le kit : .* ; la fiche 2 du kit est « 02-acces-au-foncier\\.md », son renvoi « :fiche\\[2\\] »$',
+        '^lien « (guide\\.pdf|\\.\\./annexe\\.md) » vers un fichier, mort dans le livret et les PDF : une adresse web complète en https:// est attendue, ou, pour renvoyer à une fiche, un renvoi « :fiche\\[N\\] » est attendu',
+      ].join('|'),
+    ),
   },
   { rule: 'html-brut', severity: 'erreur', at: [['essai/01-essai.md', 14, 1], ['essai/01-essai.md', 16, 10]], says: /^HTML brut ignoré : utilisez la syntaxe Markdown ou un encadré$/ },
   { rule: 'image-sans-alt', severity: 'erreur', at: [['essai/01-essai.md', 14, 1]], says: /^image « schema\.svg » sans texte alternatif : une description entre crochets est attendue/ },

@@ -2,7 +2,6 @@ import { cpSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserHandle } from '../../src/browser.js';
-import type { SourceError } from '../../src/errors.js';
 import { testBrowser } from '../helpers/browser.js';
 import { copySheets, edit } from '../helpers/fixtures.js';
 import { pdfText } from '../helpers/pdf.js';
@@ -90,11 +89,15 @@ describe('the analysis of unchanged fiches kept between builds (issue 16)', () =
     expect(second.analysed!.reused.map((f) => path.basename(f))).toContain('01-de-quoi-parle-t-on.md');
     expect(second.warnings.filter((d) => d.rule === 'gras-non-ferme')).toEqual(unclosed);
 
-    // Fiche 2 takes fiche 3's number: fiche 3, taken from the cache, is the one reported, at its « numero: » line.
-    edit(demo(sheets, '02-commande-publique.md'), 'numero: 2', 'numero: 3');
-    const error = await (await freshBuild())({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser }).catch((e: SourceError) => e);
-    const duplicate = (error as SourceError).diagnostics.find((d) => d.rule === 'numero-en-double');
-    expect(duplicate).toMatchObject({ file: expect.stringContaining('03-contractualisation.md'), line: 2, column: 9, severity: 'erreur' });
+    // Fiche 3 moves to the first part: the contents list 1, 3, then 2, and fiche 2, taken from the cache, is the one
+    // out of order, reported at its « partie: » line. (This test used to make fiche 2 take fiche 3's number, reported
+    // as a duplicate at fiche 3: a fiche now keeps its file name's number for the kit's checks, so that mistake is
+    // one error at fiche 2's own « numero: », see test/check/numbering.test.ts.)
+    edit(demo(sheets, '03-contractualisation.md'), 'partie: leviers', 'partie: cles');
+    const third = await (await freshBuild())({ sheetsDir: sheets, outDir: dist, asOf: '2026-06-01' }, { browser });
+    expect(third.analysed!.reused.map((f) => path.basename(f))).toContain('02-commande-publique.md');
+    const order = third.warnings.filter((d) => d.rule === 'ordre-sommaire');
+    expect(order).toEqual([expect.objectContaining({ file: expect.stringContaining('02-commande-publique.md'), line: 4, column: 9, severity: 'avertissement' })]);
   });
 });
 
