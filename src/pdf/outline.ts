@@ -64,6 +64,30 @@ function lookupNamedDest(doc: PDFDocument, key: string): PDFObject | undefined {
   return search(tree);
 }
 
+/**
+ * Renames a PDF's bookmarks in document order: `retitle` gets each title and returns a new one, or undefined to keep
+ * it. Returns the references of the bookmarks changed (a writer that rewrites only changed objects needs them).
+ */
+export function retitleOutline(doc: PDFDocument, retitle: (title: string) => string | undefined): PDFRef[] {
+  const changed: PDFRef[] = [];
+  const walk = (ref: PDFObject | undefined) => {
+    while (ref instanceof PDFRef) {
+      const item = doc.context.lookup(ref);
+      if (!(item instanceof PDFDict)) return;
+      const title = retitle(decodeText(item.lookup(PDFName.of('Title'))));
+      if (title !== undefined) {
+        item.set(PDFName.of('Title'), hexText(title));
+        changed.push(ref);
+      }
+      walk(item.get(PDFName.of('First')));
+      ref = item.get(PDFName.of('Next'));
+    }
+  };
+  const root = doc.catalog.lookup(PDFName.of('Outlines'));
+  if (root instanceof PDFDict) walk(root.get(PDFName.of('First')));
+  return changed;
+}
+
 /** Reads a PDF's bookmarks in document order, with the page each one opens. */
 export function readOutline(doc: PDFDocument): OutlineEntry[] {
   const entries: OutlineEntry[] = [];

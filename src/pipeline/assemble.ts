@@ -5,14 +5,14 @@ import { checkDocument, type Failure } from '../pdfua/check.js';
 import { claimPdfUa, finishDocument } from './access.js';
 import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
 import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
-import { writeOutline } from '../pdf/outline.js';
+import { retitleOutline, writeOutline } from '../pdf/outline.js';
 import { flateStream, hexText, READ_WITHOUT_PAUSES } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
 import { editionLabel } from '../text/format.js';
 import { Remembered } from '../remembered.js';
 import { frenchTypography } from '../text/typography.js';
-import { fichePdfUrl, ficheUrl, plainSpaces } from './render.js';
+import { ficheHeadings, fichePdfUrl, ficheUrl, plainSpaces, type FicheHeading } from './render.js';
 import type { BookletPlan, FrameLayout } from './pagination.js';
 
 export { readOutline, writeOutline, type OutlineEntry, type OutlineNode } from '../pdf/outline.js';
@@ -146,11 +146,37 @@ export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: 
     for (const ref of appendToPage(doc, page, ops, used)) touch(ref);
   }
   await fonts.embed();
+  for (const ref of retitleOutline(doc, bookmarkTitles(ficheHeadings(fiche)))) touch(ref);
   setInfo(doc, meta);
   const failures = finishAccessible(doc, meta, piece.failures, touch);
   const offsets = xrefOffsets(piece.bytes);
   const bytes = offsets ? rewriteCompact(doc, piece.bytes, offsets, touched) : await doc.save({ useObjectStreams: false });
   return { bytes, pages: pages.length, failures };
+}
+
+/** Text compared without spaces, soft hyphens nor case: how Chromium's bookmark and its heading are matched. */
+function compact(text: string): string {
+  return text.replace(/[\s\u00AD]+/g, '').toLocaleLowerCase('fr');
+}
+
+/**
+ * Chromium's bookmarks of a fiche, in order, renamed after the fiche's headings (see ficheHeadings): each bookmark
+ * takes the title of the next heading it names — with or without the spaces Chromium drops, once or twice over, in
+ * capitals or not; a bookmark that names none keeps its title.
+ */
+function bookmarkTitles(headings: FicheHeading[]): (title: string) => string | undefined {
+  let next = 0;
+  return (title) => {
+    const found = compact(title);
+    for (let i = next; i < headings.length; i++) {
+      const text = compact(headings[i]!.text);
+      if (found === text || found === text + text) {
+        next = i + 1;
+        return headings[i]!.bookmark === title ? undefined : headings[i]!.bookmark;
+      }
+    }
+    return undefined;
+  };
 }
 
 /** The booklet's pages as planned, with the printed pieces they come from. */

@@ -1,6 +1,7 @@
 import type { Element, ElementContent, Root } from 'hast';
 import { toHtml } from 'hast-util-to-html';
 import { h } from 'hastscript';
+import { toString } from 'hast-util-to-string';
 import { visit } from 'unist-util-visit';
 import type { Fiche, Kit } from '../model.js';
 import { cssString, editionLabel, frenchDate } from '../text/format.js';
@@ -158,6 +159,14 @@ export function fichePdfUrl(kit: Kit, fiche: Fiche): string {
   return new URL(fichePdfPath(fiche), kit.config.baseUrl).href;
 }
 
+/** A fiche's title as its page prints it. */
+function ficheTitle(fiche: Fiche): string {
+  return frenchTypography(fiche.meta.title);
+}
+
+/** The heading of the sources at the end of a fiche. */
+const SOURCES_HEADING = 'Sources';
+
 function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single'): Element {
   const body = resolveRefs(kit, fiche.body, mode);
   const url = ficheUrl(kit, fiche);
@@ -176,7 +185,7 @@ function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single'): Eleme
             ' · ',
             frenchTypography(partTitle(kit, fiche)),
           ]),
-          h('h1.fiche-title', frenchTypography(fiche.meta.title)),
+          h('h1.fiche-title', ficheTitle(fiche)),
           h('p.fiche-summary', frenchTypography(fiche.meta.summary)),
         ]),
         h('a.fiche-qr', { href: url }, [
@@ -186,12 +195,40 @@ function ficheArticle(kit: Kit, fiche: Fiche, mode: 'booklet' | 'single'): Eleme
       ]),
       h('div.fiche-body', body.children as ElementContent[]),
       h('footer.fiche-sources', [
-        h('h2', 'Sources'),
+        h('h2', SOURCES_HEADING),
         h('ol', sources),
         h('p.fiche-updated', `Fiche mise à jour le ${frenchDate(fiche.meta.updated)}.`),
       ]),
     ],
   );
+}
+
+/** A heading of a fiche's PDF: its text as printed, and the title its bookmark gives. */
+export interface FicheHeading {
+  text: string;
+  bookmark: string;
+}
+
+/**
+ * The headings of a fiche's own PDF in document order, each with the title its bookmark should give: the heading's
+ * text with its spaces (Chromium's bookmarks drop a space where a heading wraps and sometimes repeat the text), in
+ * the case it is written in (not the capitals a stylesheet sets), and a box's heading with its label (« Exemple :
+ * Région Grand Est », where several boxes are headed « Exemple »).
+ */
+export function ficheHeadings(fiche: Fiche): FicheHeading[] {
+  const headings: FicheHeading[] = [];
+  const plain = (node: Element) => plainSpaces(toString(node).replace(/\u00AD/g, '')).replace(/[ \t\r\n]+/g, ' ').trim();
+  // The article's headings (ficheArticle), without the rest of it: its title, its body's, its sources'.
+  const article: Root = { type: 'root', children: [h('h1', ficheTitle(fiche)), ...fiche.body.children, h('h2', SOURCES_HEADING)] };
+  visit(article, 'element', (node, index, parent) => {
+    if (!/^h[1-6]$/.test(node.tagName) && node.properties?.role !== 'heading') return;
+    const text = plain(node);
+    const next = parent && index !== undefined ? parent.children.slice(index + 1).find((c): c is Element => c.type === 'element') : undefined;
+    const classes = next?.properties?.className;
+    const label = next && Array.isArray(classes) && classes.includes('box-title') ? plain(next) : '';
+    headings.push({ text, bookmark: label ? `${text}\u00A0: ${label}` : text });
+  });
+  return headings;
 }
 
 /** One margin box of the page: its text in the theme's sans-serif, in the kit's accent colour. */

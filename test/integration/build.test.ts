@@ -339,6 +339,19 @@ describe('accessible PDFs (issue 12)', () => {
     expect(json).toEqual([{ file: truncated, failures: [expect.objectContaining({ condition: 'lecture', count: 1 })] }]);
   });
 
+  it('names a fiche’s bookmarks as its headings are written: spaces kept, not in capitals, a box with its label', async () => {
+    const { outline } = await loadPdfFile(fiche('01-de-quoi-parle-t-on.pdf'));
+    expect(outline.map((o) => [o.depth, o.title])).toEqual([
+      [0, 'ESS\u00a0: de quoi parle-t-on\u00a0?'],
+      [1, 'Enjeux'],
+      [2, 'Chiffres clés'],
+      [1, 'Les familles de l’ESS'],
+      [2, 'Exemple\u00a0: Ville de Lille (Nord)'],
+      [1, 'Notes'],
+      [1, 'Sources'],
+    ]);
+  });
+
   it('labels boxes with headings: they are in the fiche’s outline, under its sections', async () => {
     const { outline } = await loadPdfFile(fiche('02-commande-publique.pdf'));
     expect(outline.some((o) => o.depth >= 2 && /retenir/i.test(o.title))).toBe(true);
