@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { throwIfAborted, type Diagnostic } from './errors.js';
 import type { Fiche, Kit } from './model.js';
-import { listKits, loadKit } from './pipeline/load.js';
+import { fileNumber, listKits, loadKit } from './pipeline/load.js';
 import type { KitSummary } from './design/cover.js';
 import { readThemes, type Themes } from './design/themes.js';
 
@@ -105,7 +105,7 @@ export async function prepareKits(sheetsDir: string, ids: string[], timings?: Ti
             await processor.run(parsed.body.tree, parsed.body.file);
             diagnostics.push(...fileDiagnostics(parsed.body.file, sheet.path));
           }
-          unreadable.push({ number: Number(path.basename(sheet.absPath).slice(0, 2)), path: sheet.path, refs: parsed.body?.file.data.ficheRefs ?? [] });
+          unreadable.push({ number: fileNumber(sheet.absPath), path: sheet.path, refs: parsed.body?.file.data.ficheRefs ?? [] });
           continue;
         }
         const made = await transformFiche(processor, parsed.fiche);

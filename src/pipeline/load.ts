@@ -7,6 +7,11 @@ import { decodeSource } from '../text/encoding.js';
 /** File names a fiche may have: two digits, a dash, a lowercase slug. */
 export const FICHE_FILE = /^(\d{2})-([a-z0-9]+(?:-[a-z0-9]+)*)\.md$/;
 
+/** The number a fiche's file name gives it (`06-commande-publique.md`, or its path: 6); NaN for a name without one. */
+export function fileNumber(file: string): number {
+  return Number(path.basename(file).slice(0, 2));
+}
+
 function displayPath(absPath: string): string {
   const rel = path.relative(process.cwd(), absPath);
   return rel.startsWith('..') ? absPath : rel;

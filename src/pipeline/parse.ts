@@ -29,6 +29,7 @@ import rehypeHyphenate from '../plugins/rehype-hyphenate.js';
 import rehypeKeyFigures from '../plugins/rehype-key-figures.js';
 import rehypeScopeIds from '../plugins/rehype-scope-ids.js';
 import rehypeTypography from '../plugins/rehype-typography.js';
+import { fileNumber } from './load.js';
 
 /** Builds the unified processor once per run: Markdown with GFM and boxes to an HTML tree. */
 export function createProcessor() {
@@ -213,8 +214,10 @@ function unclosedHeader(text: string): { line: number; column: number; message: 
 export function parseFiche(processor: Processor, source: SourceFile): ParseResult {
   const file = new VFile({ path: source.absPath, value: source.text });
   const tree = processor.parse(file) as MdastRoot;
-  // Until the frontmatter is read, the number in the file name stands for the fiche's.
-  file.data.ficheNumber = Number(path.basename(source.absPath).slice(0, 2)) || 0;
+  // The number the file name gives is the fiche's for the kit's checks; until the frontmatter is read, it also
+  // stands for the fiche's own.
+  const numbered = fileNumber(source.absPath);
+  file.data.ficheNumber = numbered || 0;
   const yamlNode = tree.children[0]?.type === 'yaml' ? tree.children[0] : undefined;
   if (!yamlNode) {
     const unclosed = unclosedHeader(source.text);
@@ -239,18 +242,17 @@ export function parseFiche(processor: Processor, source: SourceFile): ParseResul
   const name = path.basename(source.absPath, '.md');
   const diagnostics: Diagnostic[] = [];
   const placeOf = (field: string) => positionOf(result, sourcePath(field), firstLine);
-  const fileNumber = Number(name.slice(0, 2));
-  if (fileNumber !== result.value.number) {
+  if (numbered !== result.value.number) {
     diagnostics.push({
       file: source.path,
       ...placeOf('number'),
       severity: 'erreur',
-      message: `numéro ${result.value.number} différent de celui du nom de fichier : ${fileNumber} est attendu`,
+      message: `numéro ${result.value.number} différent de celui du nom de fichier : ${numbered} est attendu`,
       rule: 'numero-fichier',
     });
   }
-  file.data.ficheNumber = fileNumber;
+  file.data.ficheNumber = numbered;
   // Addresses the fiche accepts in http:// (`http-seulement: oui` on a source): its links to them are not flagged.
   file.data.httpOnly = result.value.sources.flatMap((s) => (s.httpOnly && s.url ? [s.url] : []));
-  return { fiche: { source, name, number: fileNumber, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
+  return { fiche: { source, name, number: numbered, meta: result.value, placeOf, frontmatter: { text: yamlNode.value, firstLine }, file, tree }, diagnostics };
 }

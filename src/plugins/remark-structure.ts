@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { visit } from 'unist-util-visit';
-import { FICHE_FILE } from '../pipeline/load.js';
+import { FICHE_FILE, fileNumber } from '../pipeline/load.js';
 import { diagnose } from './diagnose.js';
 
 /** An address with a scheme (`https:`, `mailto:`…): anything else is a path to a file, dead once printed. */
@@ -17,7 +17,7 @@ function ficheFiles(kitDir: string): Map<number, string> {
   } catch {
     // A fiche parsed from text alone (tests) has no folder: no fiche file to name.
   }
-  return new Map(names.filter((n) => FICHE_FILE.test(n)).map((n) => [Number(n.slice(0, 2)), n]));
+  return new Map(names.filter((n) => FICHE_FILE.test(n)).map((n) => [fileNumber(n), n]));
 }
 
 /**
