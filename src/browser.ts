@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readlink, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readlink, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import puppeteer, { type Browser } from 'puppeteer';
 import { BrowserError } from './errors.js';
-import { isRunning as running } from './processes.js';
+import { isRunning, removeAbandoned } from './leftovers.js';
 
 /** Usual places of a system Chromium or Chrome, tried after puppeteer's own download. */
 const SYSTEM_BROWSERS = [
@@ -94,30 +94,12 @@ async function lockHolder(profile: string): Promise<number | undefined> {
  * no Chromium holds them and they are more than an hour old. Returns the folders removed.
  */
 export async function removeStaleProfiles(tmpDir = os.tmpdir()): Promise<string[]> {
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = await readdir(tmpDir);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(PROFILE_PREFIX)) continue;
-    const dir = path.join(tmpDir, name);
-    try {
-      const info = await stat(dir);
-      if (!info.isDirectory() || info.uid !== process.getuid?.()) continue;
-      const owner = /^kitess-chromium-(\d+)-/.exec(name);
-      if (owner ? running(Number(owner[1])) : Date.now() - info.mtimeMs < 3_600_000) continue;
-      const holder = await lockHolder(dir);
-      if (holder !== undefined && running(holder)) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed.push(dir);
-    } catch {
-      // Gone meanwhile, or not ours to remove: leave it.
-    }
-  }
-  return removed;
+  return removeAbandoned(tmpDir, PROFILE_PREFIX, async (dir, name, info) => {
+    const owner = /^kitess-chromium-(\d+)-/.exec(name);
+    if (owner ? isRunning(Number(owner[1])) : Date.now() - info.mtimeMs < 3_600_000) return false;
+    const holder = await lockHolder(dir);
+    return holder === undefined || !isRunning(holder);
+  });
 }
 
 /**

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PROJECT_ROOT, SOURCE_DIR, TEMPLATES_DIR } from '../assets.js';
 import { UsageError } from '../errors.js';
-import { isRunning } from '../processes.js';
+import { isRunning, removeAbandoned } from '../leftovers.js';
 import type { KitChanges } from '../model.js';
 
 /** The folder, inside the output folder, where a build keeps its printed pieces for the next one (see cache.ts). */
@@ -241,35 +241,17 @@ interface StagingMark {
  * process — is left as it is. Returns the folders removed.
  */
 export async function removeStaleStaging(outDir: string): Promise<string[]> {
-  const parent = path.dirname(path.resolve(outDir));
   const prefix = `${path.basename(path.resolve(outDir))}.tmp-`;
-  const removed: string[] = [];
-  let names: string[];
-  try {
-    names = await readdir(parent);
-  } catch {
-    return removed;
-  }
-  for (const name of names) {
-    if (!name.startsWith(prefix)) continue;
+  return removeAbandoned(path.dirname(path.resolve(outDir)), prefix, async (dir, name) => {
     const stamp = name.slice(prefix.length);
     const pid = Number(/^(\d+)-\d+$/.exec(stamp)?.[1]);
-    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) continue;
-    const dir = path.join(parent, name);
-    try {
-      const info = await lstat(dir);
-      if (!info.isDirectory() || info.uid !== process.getuid?.()) continue;
-      const mark = await lstat(path.join(dir, STAGING_MARKER));
-      if (!mark.isFile()) continue;
-      const said = JSON.parse(await readFile(path.join(dir, STAGING_MARKER), 'utf8')) as Partial<StagingMark>;
-      if (said.kitess !== 'staging' || said.pid !== pid || said.stamp !== stamp || said.host !== os.hostname()) continue;
-      await rm(dir, { recursive: true, force: true });
-      removed.push(dir);
-    } catch {
-      // No marker, an unreadable one, or gone meanwhile: not provably kitess's, left as it is.
-    }
-  }
-  return removed;
+    if (!Number.isSafeInteger(pid) || pid <= 0 || isRunning(pid)) return false;
+    // No marker, or an unreadable one, throws: not provably kitess's, left as it is.
+    const mark = await lstat(path.join(dir, STAGING_MARKER));
+    if (!mark.isFile()) return false;
+    const said = JSON.parse(await readFile(path.join(dir, STAGING_MARKER), 'utf8')) as Partial<StagingMark>;
+    return said.kitess === 'staging' && said.pid === pid && said.stamp === stamp && said.host === os.hostname();
+  });
 }
 
 /**
