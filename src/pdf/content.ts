@@ -106,7 +106,6 @@ for (let i = 0; i < 16; i++) {
 }
 
 const isRegular = (c: number) => !WHITE[c] && !DELIM[c];
-const CHARS = Array.from({ length: 256 }, (_, i) => String.fromCharCode(i));
 /** An operator (or true, false, null before they are told apart): one shared object per name. */
 class Keyword {
   /** Its number in KEYWORD_NAMES. */

@@ -1,5 +1,5 @@
 /** Structure element ids (Chromium's `node…`) renumbered in tree order, so that the same document gives the same bytes. */
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFRef, PDFString, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { pdfName } from './objects.js';
 
 const NODE_ID = /^node\d+$/;

@@ -3,7 +3,7 @@
  * (tagged, artifact, spans), the graphics state (transformation, fill colour and opacity), the text position,
  * and the Unicode text of every shown string. Used by the accessibility pass and by the PDF/UA checker.
  */
-import { PDFDict, PDFName, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
+import { PDFDict, PDFNumber, PDFStream, PDFRef } from 'pdf-lib';
 import type { ContentOps, OperandDict, Operation } from './content.js';
 import { fontsOf, getDict, nameOf, pdfName, type FontInfo } from './objects.js';
 

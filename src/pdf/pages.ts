@@ -1,5 +1,5 @@
 /** Every content stream of a document, pages and the form XObjects they draw, walked with their context. */
-import { PDFArray, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRef, PDFStream } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFDocument, PDFNumber, PDFRef, PDFStream } from 'pdf-lib';
 import { readContent, type ContentOps } from './content.js';
 import { context, multiply, walk, type Frame, type Geometry, type Matrix, type Step } from './interpret.js';
 import { getDict, inherited, pageContent, pdfName, streamBytes } from './objects.js';

@@ -1,5 +1,5 @@
 /** The structure tree of a tagged PDF (ISO 32000-1, 14.7): its elements, their kids, the parent tree. */
-import { PDFArray, PDFDict, PDFName, PDFNumber, PDFRef, type PDFContext, type PDFDocument, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFNumber, PDFRef, type PDFContext, type PDFDocument, type PDFObject } from 'pdf-lib';
 import { get, getDict, nameOf, pdfName } from './objects.js';
 
 /** One kid of a structure element. */

@@ -3,7 +3,7 @@
  * Lbl and LBody, tables of contents as TOC/TOCI, decorative MCIDs taken out, link annotations described.
  * Every object changed is reported to `touch`, so the caller can write only those.
  */
-import { PDFArray, PDFDict, PDFHexString, PDFName, PDFNull, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFDict, PDFHexString, PDFNull, PDFNumber, PDFRef, PDFString, type PDFObject } from 'pdf-lib';
 import { joinRuns, type TextRun } from './content-pass.js';
 import { get, nameOf, pdfName } from './objects.js';
 import { elements, kidsOf, typeOf, writeNumberTree, STANDARD_TYPES, type Elem, type Tree } from './structure.js';

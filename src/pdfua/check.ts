@@ -3,11 +3,11 @@
  * text layer (no U+00AD, no U+0000) and text contrast. It reads a PDF with pdf-lib and the content tokenizer;
  * it is no certified validator (veraPDF, PAC), but every failure it reports is a real one.
  */
-import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFStream, PDFString, type PDFObject } from 'pdf-lib';
+import { PDFArray, PDFBool, PDFDict, PDFDocument, PDFHexString, PDFNumber, PDFRef, PDFStream, PDFString, type PDFObject } from 'pdf-lib';
 import { decodeTextString } from '../pdf/cmap.js';
 import { PdfBytes } from '../pdf/content.js';
-import type { Frame, Rect, Step } from '../pdf/interpret.js';
-import { fontInfo, get, getDict, items, nameOf, pdfName, streamBytes } from '../pdf/objects.js';
+import type { Frame, Rect } from '../pdf/interpret.js';
+import { fontInfo, getDict, items, nameOf, pdfName, streamBytes } from '../pdf/objects.js';
 import { walkUnits, type ContentUnit } from '../pdf/pages.js';
 import { elements, kidsOf, readTree, standardType, STANDARD_TYPES, typeOf } from '../pdf/structure.js';
 import { readXmp } from '../pdf/xmp.js';

@@ -13,7 +13,7 @@
  *
  * The result is written as an incremental update of the input: fonts and images are not written again.
  */
-import { PDFBool, PDFDict, PDFDocument, PDFName, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
+import { PDFBool, PDFDict, PDFDocument, PDFNumber, PDFRawStream, PDFRef, PDFStream } from 'pdf-lib';
 import { writeToUnicode } from '../pdf/cmap.js';
 import { applyEdits } from '../pdf/content.js';
 import { contentFixes, type TextRun } from '../pdf/content-pass.js';
