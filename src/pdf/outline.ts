@@ -70,37 +70,43 @@ function lookupNamedDest(doc: PDFDocument, key: string): PDFObject | undefined {
  */
 export function retitleOutline(doc: PDFDocument, retitle: (title: string) => string | undefined): PDFRef[] {
   const changed: PDFRef[] = [];
-  const walk = (ref: PDFObject | undefined) => {
-    while (ref instanceof PDFRef) {
-      const item = doc.context.lookup(ref);
+  eachBookmark(doc, (item, ref) => {
+    const title = retitle(decodeText(item.lookup(PDFName.of('Title'))));
+    if (title === undefined) return;
+    item.set(PDFName.of('Title'), hexText(title));
+    if (ref) changed.push(ref);
+  });
+  return changed;
+}
+
+/** Visits a PDF's bookmarks in document order: each one's dictionary, its reference (if it has one) and depth. */
+function eachBookmark(doc: PDFDocument, visit: (item: PDFDict, ref: PDFRef | undefined, depth: number) => void): void {
+  const walk = (first: PDFObject | undefined, depth: number) => {
+    let at = first;
+    while (at) {
+      const item = at instanceof PDFRef ? doc.context.lookup(at) : at;
       if (!(item instanceof PDFDict)) return;
-      const title = retitle(decodeText(item.lookup(PDFName.of('Title'))));
-      if (title !== undefined) {
-        item.set(PDFName.of('Title'), hexText(title));
-        changed.push(ref);
-      }
-      walk(item.get(PDFName.of('First')));
-      ref = item.get(PDFName.of('Next'));
+      visit(item, at instanceof PDFRef ? at : undefined, depth);
+      walk(item.get(PDFName.of('First')), depth + 1);
+      at = item.get(PDFName.of('Next'));
     }
   };
   const root = doc.catalog.lookup(PDFName.of('Outlines'));
-  if (root instanceof PDFDict) walk(root.get(PDFName.of('First')));
-  return changed;
+  if (root instanceof PDFDict) walk(root.get(PDFName.of('First')), 0);
+}
+
+/**
+ * A heading's text as compared with the bookmark Chromium made of it: without spaces (Chromium drops the space
+ * where a heading wraps) nor soft hyphens.
+ */
+export function withoutSpaces(text: string): string {
+  return text.replace(/[\u00AD\s\u00A0\u202F\u2009]+/g, '');
 }
 
 /** Reads a PDF's bookmarks in document order, with the page each one opens. */
 export function readOutline(doc: PDFDocument): OutlineEntry[] {
   const entries: OutlineEntry[] = [];
-  const root = doc.catalog.lookup(PDFName.of('Outlines'));
-  const walk = (first: PDFObject | undefined, depth: number) => {
-    let item = first;
-    while (item instanceof PDFDict) {
-      entries.push({ title: decodeText(item.lookup(PDFName.of('Title'))), pageIndex: destinationPage(doc, item), depth });
-      walk(item.lookup(PDFName.of('First')), depth + 1);
-      item = item.lookup(PDFName.of('Next'));
-    }
-  };
-  if (root instanceof PDFDict) walk(root.lookup(PDFName.of('First')), 0);
+  eachBookmark(doc, (item, _ref, depth) => entries.push({ title: decodeText(item.lookup(PDFName.of('Title'))), pageIndex: destinationPage(doc, item), depth }));
   return entries;
 }
 

@@ -5,7 +5,7 @@ import { checkDocument, type Failure } from '../pdfua/check.js';
 import { claimPdfUa, finishDocument } from './access.js';
 import { appendToPage, MARGIN_BOXES, rgbOf, StampFonts, type StampText } from '../pdf/stamp.js';
 import { mergeTagged, topElements, type PageSlot } from '../pdf/merge.js';
-import { retitleOutline, writeOutline } from '../pdf/outline.js';
+import { retitleOutline, withoutSpaces, writeOutline } from '../pdf/outline.js';
 import { flateStream, hexText, READ_WITHOUT_PAUSES } from '../pdf/objects.js';
 import { canonicalStructureNumbers } from '../pdf/canonical.js';
 import { bookletParts } from '../design/opener.js';
@@ -156,7 +156,7 @@ export async function assembleFiche(piece: Piece, kit: Kit, fiche: Fiche, meta: 
 
 /** Text compared without spaces, soft hyphens nor case: how Chromium's bookmark and its heading are matched. */
 function compact(text: string): string {
-  return text.replace(/[\s\u00AD]+/g, '').toLocaleLowerCase('fr');
+  return withoutSpaces(text).toLocaleLowerCase('fr');
 }
 
 /**

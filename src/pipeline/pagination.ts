@@ -6,7 +6,7 @@
 import type { Kit } from '../model.js';
 import { bookletParts } from '../design/opener.js';
 import type { StartPages } from './render.js';
-import type { OutlineEntry } from '../pdf/outline.js';
+import { withoutSpaces, type OutlineEntry } from '../pdf/outline.js';
 import { PrintError } from '../errors.js';
 import { frenchTypography } from '../text/typography.js';
 
@@ -65,10 +65,6 @@ export interface FrameLayout {
   back: number;
 }
 
-/** Heading text as Chromium's bookmarks give it: it drops the space where a heading wraps, so compare without spaces. */
-function normalise(text: string): string {
-  return text.replace(/[\u00AD\s\u00A0\u202F\u2009]+/g, '');
-}
 
 /**
  * Finds the édito, the sommaire and each part's opener in the booklet's printed own pages, from the headings
@@ -78,9 +74,9 @@ export function readFrameLayout(kit: Kit, outline: OutlineEntry[], pageCount: nu
   let cursor = 0;
   // Chromium names a bookmark after its heading's text, sometimes repeated (« ÉditoÉdito »): match the start.
   const find = (title: string, depth?: number) => {
-    const want = normalise(title);
+    const want = withoutSpaces(title);
     for (let i = cursor; i < outline.length; i++) {
-      if (normalise(outline[i]!.title).startsWith(want) && (depth === undefined || outline[i]!.depth === depth)) {
+      if (withoutSpaces(outline[i]!.title).startsWith(want) && (depth === undefined || outline[i]!.depth === depth)) {
         cursor = i + 1;
         return outline[i]!.pageIndex;
       }
