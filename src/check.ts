@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { readdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { launchBrowser, resolveBrowser, type BrowserHandle } from './browser.js';
+import { lazyBrowser, type BrowserHandle } from './browser.js';
 import { budgetDiagnostic, budgetOf } from './budget.js';
 import { AbortedError, BrowserError, type Diagnostic } from './errors.js';
 import { mapLimit, Printer } from './pipeline/print.js';
@@ -92,20 +92,18 @@ async function checkSources(options: CheckOptions, deps: { browser?: BrowserHand
   if (!options.pages) return result(false);
   // Sources with errors are not laid out: the budget is checked once they are fixed.
   if (diagnostics.some((d) => d.severity === 'erreur')) return result(false);
-  let handle = deps.browser;
-  if (!handle) {
-    try {
-      handle = await launchBrowser(resolveBrowser(options.browserPath));
-    } catch (error) {
-      // Without a browser, the sources are still checked; the budget is not, and the report says why.
-      if (error instanceof BrowserError && !options.browserPath) return result(false, error.message);
-      throw error;
-    }
+  // Its own browser (not an injected one) is closed as soon as the check is interrupted: the prints in flight end
+  // now, not in turn.
+  const browser = lazyBrowser(deps.browser, options.browserPath, signal);
+  let handle: BrowserHandle;
+  try {
+    handle = await browser.get();
+  } catch (error) {
+    await browser.close();
+    // Without a browser, the sources are still checked; the budget is not, and the report says why.
+    if (error instanceof BrowserError && !options.browserPath) return result(false, error.message);
+    throw error;
   }
-  // Its own browser is closed as soon as the check is interrupted: the prints in flight end now, not in turn.
-  const own = deps.browser ? undefined : handle;
-  const closeOnAbort = () => void own?.close();
-  signal?.addEventListener('abort', closeOnAbort, { once: true });
   try {
     if (signal?.aborted) throw new AbortedError(INTERRUPTED);
     const jobs = kits.flatMap((kit) => kit.fiches.map((fiche) => ({ kit, fiche })));
@@ -123,8 +121,7 @@ async function checkSources(options: CheckOptions, deps: { browser?: BrowserHand
       if (over) diagnostics.push(over);
     });
   } finally {
-    signal?.removeEventListener('abort', closeOnAbort);
-    if (!deps.browser) await handle.close();
+    await browser.close();
   }
   return result(true);
 }
