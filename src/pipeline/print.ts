@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +9,7 @@ import type { Kit } from '../model.js';
 import { readOutline } from '../pdf/outline.js';
 import { planBooklet, readFrameLayout, type BookletPlan, type FrameLayout } from './pagination.js';
 import { DOC_ORIGIN, documentHtml, renderFrame, type BookletExtras, type RenderedDoc } from './render.js';
+import { sha256 } from './publish.js';
 
 /** Content types of the files the printer serves. */
 const ASSET_TYPES: Record<string, string> = {
@@ -51,7 +51,7 @@ export function versionedKitFiles(body: string, kitDir: string): string {
       const file = resolveAsset(`${DOC_ORIGIN}${address}`, kitDir);
       let digest: string | undefined;
       try {
-        digest = file ? createHash('sha256').update(readFileSync(file)).digest('hex') : undefined;
+        digest = file ? sha256(readFileSync(file)) : undefined;
       } catch {
         digest = undefined; // an unreadable file is answered 404 and reported as an image not loaded
       }
